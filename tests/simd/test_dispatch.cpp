@@ -4,6 +4,7 @@
 #include <faiss/simd/cpu_features.h>
 #include <faiss/simd/dispatch.h>
 #include <faiss/simd/simd_level.h>
+#include <faiss/utils/distances.h>
 
 #include <gtest/gtest.h>
 
@@ -15,6 +16,8 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <unistd.h>
 
@@ -187,6 +190,28 @@ TEST(SimdDispatch, EachLevelHasItsOwnTable) {
         EXPECT_EQ(from_helper, static_cast<int>(level));
     }
     EXPECT_EQ(tables.size(), faiss::test::supported_simd_levels().size());
+}
+
+// Under ctest each test runs in a fresh process, so here the level is chosen while
+// several threads race to the first kernel call; all must see one table.
+TEST(SimdDispatch, ConcurrentFirstUseSeesOneLevel) {
+    const int nthreads = 8;
+    std::vector<float> x(100, 0.5f), y(100, 0.25f);
+    std::vector<float> results(nthreads);
+    std::vector<const faiss::simd::DistanceKernels*> tables(nthreads);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < nthreads; t++) {
+        threads.emplace_back([&, t] {
+            results[t] = faiss::fvec_L2sqr(x.data(), y.data(), x.size());
+            tables[t] = &faiss::simd::distance_kernels();
+        });
+    }
+    for (std::thread& th : threads)
+        th.join();
+    for (int t = 0; t < nthreads; t++) {
+        EXPECT_EQ(results[t], 100 * 0.0625f);
+        EXPECT_EQ(tables[t], tables[0]);
+    }
 }
 
 // Linux lists in /proc/cpuinfo only the features the kernel enabled, which is what the
