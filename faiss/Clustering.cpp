@@ -43,7 +43,6 @@ struct Clustering::RunState {
     bool similarity = false;  // index metric: larger is better
     std::vector<float> dis;
     std::vector<idx_t> assign;
-    km::Membership members;
     std::chrono::steady_clock::time_point t0;
     double t_search = 0;
 };
@@ -73,11 +72,12 @@ void Clustering::lloyd_iteration(RunState& s, int iter, Index& index) {
     const double imbalance = km::imbalance_factor(size_t(s.n), k, s.assign.data());
 
     const size_t c0 = frozen_centroids ? s.n_input : 0;
-    s.members.build(size_t(s.n), k, s.assign.data(), s.weights);
-    km::update_centroids(d, k, c0, s.x, s.weights, s.members, centroids.data());
+    std::vector<idx_t> sizes = km::cluster_sizes(size_t(s.n), k, s.assign.data(), s.weights);
+    km::update_centroids(d, size_t(s.n), k, c0, s.x, s.weights, s.assign.data(), sizes,
+                         centroids.data());
     const int nsplit =
         km::reseed_empty_clusters(d, size_t(s.n), k, c0, s.x, s.weights, s.dis.data(), s.similarity,
-                                  s.assign.data(), s.members, centroids.data());
+                                  s.assign.data(), sizes, centroids.data());
     post_process_centroids();
 
     index.reset();

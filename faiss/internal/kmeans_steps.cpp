@@ -80,81 +80,104 @@ void check_weights(size_t n, const float* weights) {
     }
 }
 
-void Membership::build(size_t n, size_t k, const idx_t* assign, const float* weights) {
-    offsets.assign(k + 1, 0);
+std::vector<idx_t> cluster_sizes(size_t n, size_t k, const idx_t* assign, const float* weights) {
+    std::vector<idx_t> sizes(k, 0);
     for (size_t i = 0; i < n; i++) {
-        if (!weights || weights[i] > 0) offsets[assign[i] + 1]++;
+        if (!weights || weights[i] > 0) sizes[assign[i]]++;
     }
-    for (size_t c = 0; c < k; c++)
-        offsets[c + 1] += offsets[c];
-    order.resize(size_t(offsets[k]));
-    std::vector<idx_t> fill(offsets.begin(), offsets.end() - 1);
-    for (size_t i = 0; i < n; i++) {
-        if (!weights || weights[i] > 0) order[fill[assign[i]]++] = idx_t(i);
-    }
+    return sizes;
 }
 
 namespace {
 
-// Weighted mean of one cluster's members, summed in double in point order.
-void mean_of_cluster(size_t d, const float* x, const float* weights, const idx_t* pts, idx_t npts,
-                     double* acc, float* centroid) {
-    std::fill(acc, acc + d, 0.0);
-    double wsum = 0;
-    if (weights) {
-        for (idx_t t = 0; t < npts; t++) {
-            const float* xi = x + size_t(pts[t]) * d;
-            const double w = weights[pts[t]];
-            for (size_t j = 0; j < d; j++)
-                acc[j] += w * xi[j];
-            wsum += w;
-        }
-    } else {
-        for (idx_t t = 0; t < npts; t++) {
-            const float* xi = x + size_t(pts[t]) * d;
-            for (size_t j = 0; j < d; j++)
-                acc[j] += xi[j];
-        }
-        wsum = double(npts);
-    }
-    const double inv = 1.0 / wsum;
+// acc[0..d) += w * xi, in double.
+inline void add_weighted(size_t d, const float* xi, double w, double* acc) {
     for (size_t j = 0; j < d; j++)
-        centroid[j] = float(acc[j] * inv);
+        acc[j] += w * double(xi[j]);
 }
 
-void update_listed(size_t d, const std::vector<size_t>& clusters, const float* x,
-                   const float* weights, const Membership& members, float* centroids) {
-    const idx_t nc = idx_t(clusters.size());
-#pragma omp parallel if (nc > 1)
+inline void add_plain(size_t d, const float* xi, double* acc) {
+    for (size_t j = 0; j < d; j++)
+        acc[j] += double(xi[j]);
+}
+
+// Recompute the centroids of the listed clusters (each with sizes[c] > 0) as weighted
+// means. The list is cut into one contiguous part per thread, balanced by member
+// count; each thread streams through the points in order and sums those of its own
+// clusters in double. A centroid's sum is thus always formed by one thread in point
+// order, whatever the thread count, and x is read sequentially (no gather).
+void recompute_listed(size_t d, size_t n, size_t k, const float* x, const float* weights,
+                      const idx_t* assign, const std::vector<size_t>& clusters,
+                      const std::vector<idx_t>& sizes, float* centroids) {
+    const size_t nc = clusters.size();
+    if (nc == 0) return;
+    std::vector<int64_t> slot(k, -1);
+    size_t members = 0;
+    for (size_t t = 0; t < nc; t++) {
+        slot[clusters[t]] = int64_t(t);
+        members += size_t(sizes[clusters[t]]);
+    }
+    const int nt = int(std::min<size_t>(size_t(omp_get_max_threads()), nc));
+    // Part r covers list positions [bounds[r], bounds[r+1]).
+    std::vector<size_t> bounds(nt + 1, nc);
+    bounds[0] = 0;
+    size_t acc_members = 0, part = 1;
+    for (size_t t = 0; t < nc && part < size_t(nt); t++) {
+        acc_members += size_t(sizes[clusters[t]]);
+        if (acc_members * size_t(nt) >= members * part) bounds[part++] = t + 1;
+    }
+#pragma omp parallel num_threads(nt)
     {
-        std::vector<double> acc(d);
-#pragma omp for schedule(dynamic, 4)
-        for (idx_t t = 0; t < nc; t++) {
-            const size_t c = clusters[t];
-            const idx_t m = members.size(c);
-            if (m == 0) continue;
-            mean_of_cluster(d, x, weights, members.order.data() + members.offsets[c], m, acc.data(),
-                            centroids + c * d);
+        const int r = omp_get_thread_num();
+        const int64_t lo = int64_t(bounds[r]), hi = int64_t(bounds[r + 1]);
+        std::vector<double> sums(size_t(hi - lo) * d, 0.0);
+        std::vector<double> wsum(size_t(hi - lo), 0.0);
+        for (size_t i = 0; i < n; i++) {
+            const int64_t s = slot[assign[i]];
+            if (s < lo || s >= hi) continue;
+            double* acc = sums.data() + size_t(s - lo) * d;
+            if (weights) {
+                if (!(weights[i] > 0)) continue;
+                add_weighted(d, x + i * d, weights[i], acc);
+                wsum[s - lo] += weights[i];
+            } else {
+                add_plain(d, x + i * d, acc);
+                wsum[s - lo] += 1;
+            }
+        }
+        for (int64_t s = lo; s < hi; s++) {
+            if (wsum[s - lo] == 0) continue;
+            const double inv = 1.0 / wsum[s - lo];
+            const double* acc = sums.data() + size_t(s - lo) * d;
+            float* c = centroids + clusters[s] * d;
+            for (size_t j = 0; j < d; j++)
+                c[j] = float(acc[j] * inv);
         }
     }
 }
 
 }  // namespace
 
-void update_centroids(size_t d, size_t k, size_t c0, const float* x, const float* weights,
-                      const Membership& members, float* centroids) {
-    std::vector<size_t> clusters(k - std::min(c0, k));
-    std::iota(clusters.begin(), clusters.end(), c0);
-    update_listed(d, clusters, x, weights, members, centroids);
+void update_centroids(size_t d, size_t n, size_t k, size_t c0, const float* x, const float* weights,
+                      const idx_t* assign, const std::vector<idx_t>& sizes, float* centroids) {
+    std::vector<size_t> clusters;
+    for (size_t c = c0; c < k; c++) {
+        if (sizes[c] > 0) clusters.push_back(c);
+    }
+    recompute_listed(d, n, k, x, weights, assign, clusters, sizes, centroids);
 }
 
 namespace {
 
 // Points with weight > 0, worst served first (ties: lower index first). Only the first
-// `want` positions are guaranteed sorted.
-std::vector<idx_t> worst_served(const Membership& members, const float* weights, const float* dis,
-                                bool similarity, size_t want) {
-    std::vector<idx_t> cand(members.order);
+// `want` positions are sorted.
+std::vector<idx_t> worst_served(size_t n, const float* weights, const float* dis, bool similarity,
+                                size_t want) {
+    std::vector<idx_t> cand;
+    cand.reserve(n);
+    for (size_t i = 0; i < n; i++) {
+        if (!weights || weights[i] > 0) cand.push_back(idx_t(i));
+    }
     auto badness = [&](idx_t i) {
         const double w = weights ? weights[i] : 1.0;
         return similarity ? -double(dis[i]) : w * double(dis[i]);
@@ -173,33 +196,32 @@ std::vector<idx_t> worst_served(const Membership& members, const float* weights,
 
 int reseed_empty_clusters(size_t d, size_t n, size_t k, size_t c0, const float* x,
                           const float* weights, const float* dis, bool similarity, idx_t* assign,
-                          Membership& members, float* centroids) {
+                          std::vector<idx_t>& sizes, float* centroids) {
     std::vector<size_t> empty;
     for (size_t c = c0; c < k; c++) {
-        if (members.size(c) == 0) empty.push_back(c);
+        if (sizes[c] == 0) empty.push_back(c);
     }
     if (empty.empty()) return 0;
 
-    std::vector<idx_t> remaining(k);
-    for (size_t c = 0; c < k; c++)
-        remaining[c] = members.size(c);
     // Most candidates are accepted; widen to every point only if donors run out.
-    size_t want = 2 * empty.size() + 32;
-    std::vector<idx_t> cand = worst_served(members, weights, dis, similarity, want);
+    std::vector<idx_t> cand = worst_served(n, weights, dis, similarity, 2 * empty.size() + 32);
+    bool all_sorted = false;
     std::vector<size_t> donors;
     size_t pos = 0;
     int nsplit = 0;
     for (size_t e : empty) {
         for (;;) {
             if (pos == cand.size()) {
-                if (cand.size() == members.order.size()) break;
-                cand = worst_served(members, weights, dis, similarity, members.order.size());
+                if (all_sorted) break;
+                cand = worst_served(n, weights, dis, similarity, n);
+                all_sorted = true;
+                if (pos == cand.size()) break;
             }
             const idx_t p = cand[pos++];
             const size_t c = size_t(assign[p]);
-            if (remaining[c] < 2) continue;
-            remaining[c]--;
-            remaining[e] = 1;
+            if (sizes[c] < 2) continue;
+            sizes[c]--;
+            sizes[e] = 1;
             assign[p] = idx_t(e);
             std::memcpy(centroids + e * d, x + size_t(p) * d, d * sizeof(float));
             if (c >= c0) donors.push_back(c);
@@ -207,11 +229,9 @@ int reseed_empty_clusters(size_t d, size_t n, size_t k, size_t c0, const float* 
             break;
         }
     }
-    if (nsplit == 0) return 0;
-    members.build(n, k, assign, weights);
     std::sort(donors.begin(), donors.end());
     donors.erase(std::unique(donors.begin(), donors.end()), donors.end());
-    update_listed(d, donors, x, weights, members, centroids);
+    recompute_listed(d, n, k, x, weights, assign, donors, sizes, centroids);
     return nsplit;
 }
 

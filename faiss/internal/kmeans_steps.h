@@ -43,27 +43,21 @@ void check_weights(size_t n, const float* weights);
 void kmeanspp_init(size_t d, size_t n, const float* x, const float* weights, size_t k0, size_t k,
                    float* centroids, uint64_t seed);
 
-/// Cluster membership as lists: points of cluster c are order[offsets[c] .. offsets[c+1])
-/// in increasing point order; counts only points with weight > 0.
-struct Membership {
-    std::vector<idx_t> offsets;  ///< k + 1
-    std::vector<idx_t> order;    ///< points with weight > 0, grouped by cluster
+/// Number of points with weight > 0 in each of the k clusters.
+std::vector<idx_t> cluster_sizes(size_t n, size_t k, const idx_t* assign, const float* weights);
 
-    void build(size_t n, size_t k, const idx_t* assign, const float* weights);
-    idx_t size(size_t c) const { return offsets[c + 1] - offsets[c]; }
-};
-
-/// centroids[c] = weighted mean of the points of cluster c, for c in [c0, k) with at least
-/// one member; other centroids are left untouched. Parallel over clusters; deterministic.
-void update_centroids(size_t d, size_t k, size_t c0, const float* x, const float* weights,
-                      const Membership& members, float* centroids);
+/// centroids[c] = weighted mean of the points of cluster c, for c in [c0, k) with
+/// sizes[c] > 0; other centroids are left untouched. Parallel; the result does not depend
+/// on the number of threads.
+void update_centroids(size_t d, size_t n, size_t k, size_t c0, const float* x, const float* weights,
+                      const idx_t* assign, const std::vector<idx_t>& sizes, float* centroids);
 
 /// Reseed the clusters in [c0, k) that have no member (rule in faiss/Clustering.h).
 /// dis (n) are the assignment distances, similarity tells whether larger is better.
-/// Updates assign and the affected centroids; returns how many clusters were reseeded.
+/// Updates assign, sizes and the affected centroids; returns how many were reseeded.
 int reseed_empty_clusters(size_t d, size_t n, size_t k, size_t c0, const float* x,
                           const float* weights, const float* dis, bool similarity, idx_t* assign,
-                          Membership& members, float* centroids);
+                          std::vector<idx_t>& sizes, float* centroids);
 
 /// k * sum(size_c^2) / (sum size_c)^2 over the member counts of every cluster.
 double imbalance_factor(size_t n, size_t k, const idx_t* assign);
