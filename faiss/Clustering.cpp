@@ -152,28 +152,11 @@ void Clustering::train(idx_t n, const float* x, Index& index, const float* x_wei
     s.input_centroids = centroids;
 
     std::vector<float> x_sample, w_sample;
-    const size_t max_points = k * size_t(max_points_per_centroid);
-    if (size_t(n) > max_points) {
-        fprintf(stderr,
-                "WARNING clustering %lld points to %zu centroids: subsampling %lld points "
-                "(max_points_per_centroid=%d)\n",
-                (long long)n, k, (long long)max_points, max_points_per_centroid);
-        std::vector<idx_t> pick = km::random_sample(n, idx_t(max_points), uint64_t(seed));
-        std::sort(pick.begin(), pick.end());  // sequential reads; the set is what matters
-        x_sample.resize(max_points * d);
-        if (x_weights) w_sample.resize(max_points);
-        for (size_t i = 0; i < max_points; i++) {
-            std::memcpy(x_sample.data() + i * d, x + size_t(pick[i]) * d, d * sizeof(float));
-            if (x_weights) w_sample[i] = x_weights[pick[i]];
-        }
-        s.n = idx_t(max_points);
+    s.n = km::subsample_for_training(d, k, n, x, x_weights, max_points_per_centroid,
+                                     min_points_per_centroid, seed, x_sample, w_sample);
+    if (!x_sample.empty()) {
         s.x = x_sample.data();
         s.weights = x_weights ? w_sample.data() : nullptr;
-    } else if (size_t(n) < k * size_t(std::max(min_points_per_centroid, 0))) {
-        fprintf(stderr,
-                "WARNING clustering %lld points to %zu centroids: please provide at least "
-                "%zu training points\n",
-                (long long)n, k, k * size_t(min_points_per_centroid));
     }
     if (check_input_data_for_NaNs) km::check_finite(size_t(s.n), d, s.x);
     if (s.weights) km::check_weights(size_t(s.n), s.weights);

@@ -147,6 +147,21 @@ struct Clustering : ClusteringParameters {
     void lloyd_iteration(RunState& s, int iter, Index& index);
 };
 
+/// Exact k-means of scalars (d = 1): the optimal partition of the sorted values into k
+/// contiguous groups, by dynamic programming with divide-and-conquer split search
+/// (O(k n log n) time, k x n 32-bit back-pointers of memory, n after subsampling).
+struct Clustering1D : Clustering {
+    /// @throws FaissException (invalid_argument) if k <= 0.
+    explicit Clustering1D(int k);
+    Clustering1D(int k, const ClusteringParameters& cp);
+
+    /// Optimal centroids of the n values x, sorted increasingly into `centroids` (k
+    /// values); one iteration_stats entry with the optimal objective. Subsamples like
+    /// train() when n > k * max_points_per_centroid.
+    /// @throws FaissException (invalid_argument) if n < k, x is null, or x holds NaN/inf.
+    void train_exact(idx_t n, const float* x);
+};
+
 /// k-means with the default parameters and an IndexFlatL2 for the assignment.
 /// x is n x d; centroids (k x d) receives the result. Prints progress when n * d > 2^30.
 /// @return the final objective (sum of squared distances of the last assignment).

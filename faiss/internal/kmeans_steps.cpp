@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <numeric>
 #include <unordered_map>
@@ -50,6 +51,36 @@ std::vector<idx_t> random_sample(idx_t n, idx_t m, uint64_t seed) {
         moved[j] = vi;
     }
     return out;
+}
+
+idx_t subsample_for_training(size_t d, size_t k, idx_t n, const float* x, const float* weights,
+                             int max_per_centroid, int min_per_centroid, int seed,
+                             std::vector<float>& x_out, std::vector<float>& w_out) {
+    const size_t max_points = k * size_t(std::max(max_per_centroid, 1));
+    if (size_t(n) <= max_points) {
+        const size_t min_points = k * size_t(std::max(min_per_centroid, 0));
+        if (size_t(n) < min_points) {
+            fprintf(stderr,
+                    "WARNING clustering %lld points to %zu centroids: please provide at least "
+                    "%zu training points\n",
+                    (long long)n, k, min_points);
+        }
+        return n;
+    }
+    fprintf(stderr,
+            "WARNING clustering %lld points to %zu centroids: subsampling from %lld to %zu "
+            "points (max_points_per_centroid=%d)\n",
+            (long long)n, k, (long long)n, max_points, max_per_centroid);
+    std::vector<idx_t> pick = random_sample(n, idx_t(max_points), uint64_t(int64_t(seed)));
+    std::sort(pick.begin(), pick.end());  // sequential reads; only the set matters
+    x_out.resize(max_points * d);
+    if (weights) w_out.resize(max_points);
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < max_points; i++) {
+        std::memcpy(x_out.data() + i * d, x + size_t(pick[i]) * d, d * sizeof(float));
+        if (weights) w_out[i] = weights[pick[i]];
+    }
+    return idx_t(max_points);
 }
 
 void check_finite(size_t n, size_t d, const float* x) {

@@ -32,6 +32,15 @@ class Rng {
 /// draw order: m distinct indices. Memory O(m) when m is small compared to n.
 std::vector<idx_t> random_sample(idx_t n, idx_t m, uint64_t seed);
 
+/// The training set size policy of Faiss. When n > k * max_per_centroid, prints a warning
+/// to stderr, copies a seeded random sample of k * max_per_centroid points (and their
+/// weights, if any) into x_out / w_out in increasing point order, and returns its size.
+/// Otherwise leaves x_out empty, warns on stderr when n < k * min_per_centroid, and
+/// returns n.
+idx_t subsample_for_training(size_t d, size_t k, idx_t n, const float* x, const float* weights,
+                             int max_per_centroid, int min_per_centroid, int seed,
+                             std::vector<float>& x_out, std::vector<float>& w_out);
+
 /// Throws (invalid_argument) if any of the n*d values of x is NaN or infinite, naming
 /// the first offending vector and component.
 void check_finite(size_t n, size_t d, const float* x);
