@@ -2,6 +2,8 @@
 
 #include "common/test_utils.h"
 
+#include <faiss/IndexFlat.h>
+
 #include <algorithm>
 #include <cstring>
 #include <limits>
@@ -147,36 +149,9 @@ double reference_objective(size_t d, size_t n, size_t k, const float* x, const f
     return obj;
 }
 
-namespace {
-
-// Exact brute force on the double-precision reference; stands in for IndexFlat.
-struct BruteForceIndex : Index {
-    std::vector<float> xb;
-    BruteForceIndex(int d, MetricType m) : Index(d, m) {}
-    void add(idx_t n, const float* x) override {
-        xb.insert(xb.end(), x, x + size_t(n) * d);
-        ntotal += n;
-    }
-    void reset() override {
-        xb.clear();
-        ntotal = 0;
-    }
-    void search(idx_t n, const float* x, idx_t k, float* distances, idx_t* labels,
-                const SearchParameters*) const override {
-        std::vector<double> D;
-        std::vector<idx_t> I;
-        reference_knn(x, size_t(n), xb.data(), size_t(ntotal), size_t(d), size_t(k), metric_type, D,
-                      I);
-        for (size_t i = 0; i < D.size(); i++)
-            distances[i] = float(D[i]);
-        std::copy(I.begin(), I.end(), labels);
-    }
-};
-
-}  // namespace
-
 std::unique_ptr<Index> make_flat(int d, MetricType metric) {
-    return std::make_unique<BruteForceIndex>(d, metric);
+    if (metric == METRIC_INNER_PRODUCT) return std::make_unique<IndexFlatIP>(d);
+    return std::make_unique<IndexFlatL2>(d);
 }
 
 }  // namespace faiss::test

@@ -47,7 +47,7 @@ LloydReference reference_lloyd(size_t d, size_t n, size_t k, const float* x, con
 double reference_objective(size_t d, size_t n, size_t k, const float* x, const float* centroids,
                            const float* weights = nullptr);
 
-/// An exact flat index of the given metric (IndexFlatL2 / IndexFlatIP).
+/// IndexFlatL2, or IndexFlatIP for METRIC_INNER_PRODUCT.
 std::unique_ptr<Index> make_flat(int d, MetricType metric = METRIC_L2);
 
 }  // namespace faiss::test
