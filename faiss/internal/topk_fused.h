@@ -64,12 +64,17 @@ struct FusedRowScanArgs {
     void* ctx;
 };
 
-/// One ISA's kernels; mr == 0 means none at this level (the engine uses sgemm).
+/// One ISA's kernels; mr == 0 means none at this level (the engine uses sgemm and the
+/// distance kernels of faiss/utils/distances.h).
 struct FusedScanKernels {
     size_t mr;
     size_t nr;
     void (*scan)(const FusedScanArgs& args);
     void (*scan_rows)(const FusedRowScanArgs& args);
+    /// Direct path for very few queries: out[q * nb + j] = ||xq_q - xb_j||^2, or
+    /// -<xq_q, xb_j> with inner_product, database rows visited in address order.
+    void (*rows_scores)(const float* xq, size_t nq, const float* xb, size_t nb, size_t d,
+                        bool inner_product, float* out);
 };
 
 }  // namespace faiss::internal

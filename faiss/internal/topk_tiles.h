@@ -52,6 +52,11 @@ bool fused_tile(const TileContext& ctx, const Tile& t, ResultSink& sink);
 /// True when fused_tile can run at the current SIMD level.
 bool fused_kernel_available();
 
+/// out[q * nb + j] = score of query q against row j (squared L2, or negated inner
+/// product), with the current level's fused kernel; false when it has none.
+bool fused_rows_scores(const float* xq, size_t nq, const float* xb, size_t nb, size_t d,
+                       bool inner_product, float* out);
+
 /// Direct path: batched distance kernels per query over database chunks.
 void direct_tile(const TileContext& ctx, const Tile& t, ResultSink& sink);
 

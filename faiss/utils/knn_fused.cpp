@@ -25,7 +25,7 @@ constexpr size_t kPartialBytes = size_t(512) << 10;
 constexpr size_t kRowsModeMaxQueries = 256;
 
 const FusedScanKernels& current_kernels() {
-    static const FusedScanKernels none = {0, 0, nullptr, nullptr};
+    static const FusedScanKernels none = {0, 0, nullptr, nullptr, nullptr};
     return simd::for_current_level(none, simd::avx2::fused_scan_kernels,
                                    simd::avx512::fused_scan_kernels);
 }
@@ -182,6 +182,14 @@ void fused_rows_tile(const FusedScanKernels& kernels, const TileContext& ctx, co
 
 bool fused_kernel_available() {
     return current_kernels().mr > 0;
+}
+
+bool fused_rows_scores(const float* xq, size_t nq, const float* xb, size_t nb, size_t d,
+                       bool inner_product, float* out) {
+    const FusedScanKernels& kernels = current_kernels();
+    if (kernels.mr == 0) return false;
+    kernels.rows_scores(xq, nq, xb, nb, d, inner_product, out);
+    return true;
 }
 
 bool fused_tile(const TileContext& ctx, const Tile& t, ResultSink& sink) {

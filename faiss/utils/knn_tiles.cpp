@@ -18,6 +18,8 @@ constexpr size_t kGemmDbBlock = 1024;
 constexpr size_t kQuerySuperBytes = size_t(4) << 20;
 // Direct path: database chunk kept in cache while every query of the tile visits it.
 constexpr size_t kDirectChunkBytes = size_t(128) << 10;
+// Queries scored together against a chunk (bounds the score buffer).
+constexpr size_t kDirectQueryBatch = 32;
 
 // One query against a chunk of vectors, as "smaller is better" scores.
 void direct_row(const ExactDatabase& db, const float* q, const float* yb, size_t n, float* row) {
@@ -102,15 +104,24 @@ void direct_tile(const TileContext& ctx, const Tile& t, ResultSink& sink) {
     const size_t d = db.d;
     const size_t chunk =
         std::clamp<size_t>(kDirectChunkBytes / (std::max<size_t>(d, 1) * sizeof(float)), 16, 4096);
-    std::vector<float> row(chunk);
+    const bool gemm_metric = db.metric == METRIC_L2 || db.metric == METRIC_INNER_PRODUCT;
+    std::vector<float> rows(chunk * std::min(kDirectQueryBatch, t.q1 - t.q0));
     std::vector<float> scratch;
     for (size_t b0 = t.b0; b0 < t.b1; b0 += chunk) {
         const size_t nb = std::min(chunk, t.b1 - b0);
         const float* yb = tile_database_block(db, b0, nb, scratch);
-        for (size_t q = t.q0; q < t.q1; q++) {
-            direct_row(db, ctx.xq + q * d, yb, nb, row.data());
-            if (ctx.mask) mask_block(row.data(), nb, ctx.mask + b0);
-            sink.offer(t.part, q, row.data(), nb, db.id_base + int64_t(b0));
+        const int64_t id0 = db.id_base + int64_t(b0);
+        for (size_t q0 = t.q0; q0 < t.q1; q0 += kDirectQueryBatch) {
+            const size_t nq = std::min(kDirectQueryBatch, t.q1 - q0);
+            const bool fused =
+                gemm_metric && fused_rows_scores(ctx.xq + q0 * d, nq, yb, nb, d,
+                                                 db.metric == METRIC_INNER_PRODUCT, rows.data());
+            for (size_t i = 0; i < nq; i++) {
+                float* row = rows.data() + i * nb;
+                if (!fused) direct_row(db, ctx.xq + (q0 + i) * d, yb, nb, row);
+                if (ctx.mask) mask_block(row, nb, ctx.mask + b0);
+                sink.offer(t.part, q0 + i, row, nb, id0);
+            }
         }
     }
 }

@@ -39,6 +39,21 @@ struct Isa {
         return _mm512_mask_mov_ps(v, _mm512_cmp_ps_mask(v, floor, _CMP_LT_OQ), floor);
     }
     static unsigned below(V v, V threshold) { return _mm512_cmp_ps_mask(v, threshold, _CMP_LT_OQ); }
+    static V sub(V a, V b) { return _mm512_sub_ps(a, b); }
+    // The first n < W floats at p, zeros after (reads nothing past them).
+    static V load_first(const float* p, size_t n) {
+        return _mm512_mask_loadu_ps(_mm512_setzero_ps(), __mmask16((1u << n) - 1), p);
+    }
+    static float sum(V v) {
+        // Vector-extension shuffles: the 512-bit extract intrinsics trip GCC 12's
+        // -Wmaybe-uninitialized inside its own headers.
+        const __m256 h = _mm256_add_ps(__builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7),
+                                       __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15));
+        __m128 s = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
+        s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+        s = _mm_add_ss(s, _mm_movehdup_ps(s));
+        return _mm_cvtss_f32(s);
+    }
 };
 #else
 struct Isa {
@@ -55,6 +70,18 @@ struct Isa {
     }
     static unsigned below(V v, V threshold) {
         return unsigned(_mm256_movemask_ps(_mm256_cmp_ps(v, threshold, _CMP_LT_OQ)));
+    }
+    static V sub(V a, V b) { return _mm256_sub_ps(a, b); }
+    static V load_first(const float* p, size_t n) {
+        const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+        const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(int(n)), lanes);
+        return _mm256_maskload_ps(p, mask);
+    }
+    static float sum(V v) {
+        __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+        s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+        s = _mm_add_ss(s, _mm_movehdup_ps(s));
+        return _mm_cvtss_f32(s);
     }
 };
 #endif
@@ -215,8 +242,62 @@ void scan_rows(const internal::FusedRowScanArgs& a) {
     }
 }
 
+// <q, y> or ||q - y||^2 over d components, two accumulator chains.
+template <bool IP>
+inline float row_score(const float* q, const float* y, size_t d) {
+    V acc0 = Isa::zero(), acc1 = Isa::zero();
+    size_t k = 0;
+    for (; k + 2 * W <= d; k += 2 * W) {
+        if constexpr (IP) {
+            acc0 = Isa::fmadd(Isa::load(q + k), Isa::load(y + k), acc0);
+            acc1 = Isa::fmadd(Isa::load(q + k + W), Isa::load(y + k + W), acc1);
+        } else {
+            const V t0 = Isa::sub(Isa::load(q + k), Isa::load(y + k));
+            const V t1 = Isa::sub(Isa::load(q + k + W), Isa::load(y + k + W));
+            acc0 = Isa::fmadd(t0, t0, acc0);
+            acc1 = Isa::fmadd(t1, t1, acc1);
+        }
+    }
+    for (; k < d; k += W) {
+        const size_t n = d - k < W ? d - k : W;
+        const V a = n == W ? Isa::load(q + k) : Isa::load_first(q + k, n);
+        const V b = n == W ? Isa::load(y + k) : Isa::load_first(y + k, n);
+        if constexpr (IP) {
+            acc0 = Isa::fmadd(a, b, acc0);
+        } else {
+            const V t = Isa::sub(a, b);
+            acc0 = Isa::fmadd(t, t, acc0);
+        }
+    }
+    return Isa::sum(Isa::add(acc0, acc1));
+}
+
+// Rows outermost, so the database streams in address order (the hardware prefetcher
+// follows one stream; interleaving rows defeats it on some CPUs) and each row is
+// reused from L1 by the other queries.
+template <bool IP>
+void rows_scores_impl(const float* xq, size_t nq, const float* xb, size_t nb, size_t d,
+                      float* out) {
+    for (size_t j = 0; j < nb; j++) {
+        const float* y = xb + j * d;
+        for (size_t q = 0; q < nq; q++) {
+            const float s = row_score<IP>(xq + q * d, y, d);
+            out[q * nb + j] = IP ? -s : s;
+        }
+    }
+}
+
+void rows_scores(const float* xq, size_t nq, const float* xb, size_t nb, size_t d,
+                 bool inner_product, float* out) {
+    if (inner_product) {
+        rows_scores_impl<true>(xq, nq, xb, nb, d, out);
+    } else {
+        rows_scores_impl<false>(xq, nq, xb, nb, d, out);
+    }
+}
+
 }  // namespace
 
-extern const internal::FusedScanKernels fused_scan_kernels = {MR, NR, scan, scan_rows};
+extern const internal::FusedScanKernels fused_scan_kernels = {MR, NR, scan, scan_rows, rows_scores};
 
 }  // namespace faiss::simd::FAISS_SIMD_NS
