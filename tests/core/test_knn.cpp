@@ -288,10 +288,11 @@ TEST(TopK, HeapSortOrdersByScoreThenId) {
         EXPECT_EQ(ids[i], expect_ids[i]) << i;
 }
 
-// Every GEMM-path kernel the CPU offers (OpenBLAS at the scalar level, the fused
-// kernels at avx2 / avx512), in both fused layouts (packed: many queries; rows: few
-// queries, with and without a narrow last panel), with d cut in chunks or not.
-TEST(Knn, GemmKernelsAtEverySimdLevel) {
+// Every kernel the CPU offers (OpenBLAS and the distance kernels at the scalar level,
+// the fused kernels at avx2 / avx512), in every fused layout (packed: many queries;
+// rows: fewer queries, with and without a narrow last panel; direct: very few), with d
+// cut in chunks or not.
+TEST(Knn, KernelsAtEverySimdLevel) {
     const faiss::SimdLevel saved = faiss::get_simd_level();
     const faiss::SimdLevel levels[] = {faiss::SimdLevel::scalar, faiss::SimdLevel::avx2,
                                        faiss::SimdLevel::avx512};
@@ -299,9 +300,11 @@ TEST(Knn, GemmKernelsAtEverySimdLevel) {
     for (faiss::SimdLevel level : levels) {
         if (int(level) > int(faiss::max_supported_simd_level())) continue;
         faiss::set_simd_level(level);
-        // (d, nb, nq): packed with chunked d, rows with narrow tails and full tails.
+        // (d, nb, nq): packed with chunked d, rows with narrow tails and full tails,
+        // direct.
         const size_t shapes[][3] = {{300, 700, 270}, {37, 900, 300}, {300, 500, 40},
-                                    {300, 500, 57},  {5, 1000, 23},  {130, 333, 100}};
+                                    {300, 500, 57},  {5, 1000, 23},  {130, 333, 100},
+                                    {37, 900, 3},    {300, 500, 1}};
         for (auto& s : shapes) {
             const size_t d = s[0], nb = s[1], nq = s[2];
             auto xb = faiss::test::random_vectors(nb, d, d + nb);
@@ -320,11 +323,11 @@ TEST(Knn, GemmKernelsAtEverySimdLevel) {
                         std::vector<idx_t> I;
                         run_knn(m, xq, xb, d, k, D, I, 0, s);
                         // The first and the last queries: the edges of the kernel blocks.
-                        const size_t tail = nq - 6;
-                        faiss::test::expect_knn_matches(xq.data(), 6, xb.data(), nb, d, k, m,
+                        const size_t edge = std::min<size_t>(nq, 6), tail = nq - edge;
+                        faiss::test::expect_knn_matches(xq.data(), edge, xb.data(), nb, d, k, m,
                                                         D.data(), I.data(), 0, s);
-                        faiss::test::expect_knn_matches(xq.data() + tail * d, 6, xb.data(), nb, d,
-                                                        k, m, D.data() + tail * k,
+                        faiss::test::expect_knn_matches(xq.data() + tail * d, edge, xb.data(), nb,
+                                                        d, k, m, D.data() + tail * k,
                                                         I.data() + tail * k, 0, s);
                     }
                 }
