@@ -145,6 +145,7 @@ struct Clustering : ClusteringParameters {
     struct RunState;
     double run_once(RunState& s, int redo, Index& index);
     void lloyd_iteration(RunState& s, int iter, Index& index);
+    double assign_and_accumulate(RunState& s, Index& index, size_t c0, float* centroids_out);
 };
 
 /// Exact k-means of scalars (d = 1): the optimal partition of the sorted values into k
