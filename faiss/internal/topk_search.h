@@ -1,0 +1,64 @@
+#pragma once
+
+// The brute-force search engine behind IndexFlat, the knn_* functions and the generic
+// IndexFlatCodes search. Private: never installed.
+//
+// Two paths, chosen per call:
+//  - GEMM path (nq >= kBlasMinQueries, L2 or inner product): query blocks x database
+//    blocks, one sgemm per block into a small per-thread buffer, then the distances are
+//    finished and offered to the per-query top-k while the buffer is still in cache.
+//    The full nq x nb matrix is never materialised.
+//  - Direct path (few queries, or L1 / Linf / Lp): per database chunk, one batched
+//    kernel call per query (fvec_L2sqr_ny ...), chunk kept in cache across the queries.
+// Work is split over OpenMP threads by queries when there are many, otherwise by
+// database ranges whose partial top-k are merged at the end. Small problems run on the
+// calling thread without a parallel region.
+
+#include <faiss/Index.h>
+#include <faiss/MetricType.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+
+namespace faiss {
+struct IDSelector;
+struct RangeSearchResult;
+}  // namespace faiss
+
+namespace faiss::internal {
+
+/// Queries at or above this count use the GEMM path (Faiss uses the same default).
+constexpr size_t kBlasMinQueries = 20;
+
+/// The database side of a search.
+struct ExactDatabase {
+    size_t d = 0;
+    size_t nb = 0;
+    /// nb x d floats; when null, decode_block must produce them.
+    const float* xb = nullptr;
+    /// Writes vectors [i0, i0 + n) as n x d floats into out. Called concurrently from
+    /// several threads on disjoint ranges.
+    std::function<void(size_t i0, size_t n, float* out)> decode_block;
+    /// Optional ||xb_i||^2 (nb), saves a pass for L2.
+    const float* norms = nullptr;
+    MetricType metric = METRIC_L2;
+    float metric_arg = 0;
+    /// Optional filter, tested on id_base + i.
+    const IDSelector* sel = nullptr;
+    /// Added to database positions to form result ids.
+    int64_t id_base = 0;
+};
+
+/// k best of db for each of the nq queries xq (nq x d) into distances and labels
+/// (nq x k), sorted best first, padded with (+inf | -inf, -1). Validates nothing: the
+/// public callers check their arguments.
+void exact_knn(const ExactDatabase& db, size_t nq, const float* xq, size_t k, float* distances,
+               int64_t* labels);
+
+/// All database vectors closer than radius (similarity above radius for inner product)
+/// per query, published into result (result->nq must equal nq).
+void exact_range_search(const ExactDatabase& db, size_t nq, const float* xq, float radius,
+                        RangeSearchResult* result);
+
+}  // namespace faiss::internal

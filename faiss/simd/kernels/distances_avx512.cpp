@@ -1,0 +1,3 @@
+// Distance kernels compiled for the avx512 level (flags from the file suffix).
+#define FAISS_SIMD_NS avx512
+#include <faiss/simd/kernels/distances-inl.h>
