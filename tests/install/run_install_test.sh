@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install test: `cmake --install` the built tree into a temporary prefix, then configure,
 # build and run a small outside project that finds it with find_package(faiss) and links
-# faiss::faiss. Checks the installed headers compile on their own, the package config
+# faiss::faiss. Checks that each installed header compiles on its own, the package config
 # resolves its dependencies, and the installed library loads (RPATH to OpenBLAS).
 #
 #   run_install_test.sh <source dir> <build dir>
@@ -22,6 +22,21 @@ if [[ -e "$prefix/include/faiss/internal" ]] || \
   echo "install test: private headers (internal/, kernels/) were installed" >&2
   exit 1
 fi
+
+# Every installed header compiles on its own against the installed tree alone (GPU
+# headers need the CUDA toolkit and are left out).
+cxx="$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$build/CMakeCache.txt")"
+failed=0
+while IFS= read -r header; do
+  rel="${header#"$prefix/include/"}"
+  if ! echo "#include <$rel>" | "${cxx:-c++}" -std=c++17 -fsyntax-only -x c++ \
+         -I "$prefix/include" - 2> "$work/header.log"; then
+    echo "install test: installed header <$rel> does not compile on its own:" >&2
+    cat "$work/header.log" >&2
+    failed=1
+  fi
+done < <(find "$prefix/include/faiss" -name '*.h' -not -path '*/gpu/*' | sort)
+((failed == 0)) || exit 1
 
 # The library build type is taken from the tree under test.
 build_type="$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build/CMakeCache.txt")"
