@@ -187,6 +187,7 @@ void Clustering::train(idx_t n, const float* x, Index& index, const float* x_wei
     std::vector<ClusteringIterationStats> best_stats;
     double best_obj = 0;
     for (int redo = 0; redo < nredo; redo++) {
+        if (verbose && nredo > 1) printf("Run %d / %d\n", redo + 1, nredo);
         const double obj = run_once(s, redo, index);
         const bool better = s.similarity ? obj > best_obj : obj < best_obj;
         if (redo == 0 || better) {
