@@ -1,6 +1,8 @@
 /* The test framework and reference helpers declared in c_test.h. */
 #include "c_test.h"
 
+#include <faiss/c_api/IDSelector_c.h>
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -45,6 +47,23 @@ int c_test_cases_failed(void) {
 int c_test_last_error_contains(const char* part) {
     const char* msg = faiss_get_last_error();
     return msg != NULL && strstr(msg, part) != NULL;
+}
+
+/* A value getter on a null handle sets the message and returns no status, so no
+ * CHECK_FAIL call can leave this exact text behind. */
+static const char sentinel[] = "Error in faiss_IDSelectorBitmap_n: sel is null";
+
+void c_test_arm_last_error(void) {
+    const char* msg;
+    faiss_IDSelectorBitmap_n(NULL);
+    msg = faiss_get_last_error();
+    if (!msg || strcmp(msg, sentinel) != 0)
+        c_test_fail(__FILE__, __LINE__, "cannot arm the last error: \"%s\"", msg ? msg : "(null)");
+}
+
+int c_test_fresh_error_contains(const char* part) {
+    const char* msg = faiss_get_last_error();
+    return msg != NULL && strcmp(msg, sentinel) != 0 && strstr(msg, part) != NULL;
 }
 
 /* xorshift32: the data must not depend on the C library's rand(). */

@@ -23,6 +23,11 @@ int c_test_cases_failed(void);
 /** 1 if the last error of this thread is non-null and contains part. */
 int c_test_last_error_contains(const char* part);
 
+/** Set this thread's last error to a sentinel message that no tested call produces... */
+void c_test_arm_last_error(void);
+/** ...and check that a call replaced it by a message containing part. */
+int c_test_fresh_error_contains(const char* part);
+
 #define CHECK(cond)                                                \
     do {                                                           \
         if (!(cond)) c_test_fail(__FILE__, __LINE__, "%s", #cond); \
@@ -37,15 +42,17 @@ int c_test_last_error_contains(const char* part);
                         faiss_get_last_error() ? faiss_get_last_error() : "(no message)"); \
     } while (0)
 
-/* The call must fail with status `code`, leaving a last error that contains `part`. */
+/* The call must fail with status `code` and set a new last error that contains `part`. */
 #define CHECK_FAIL(call, code, part)                                                       \
     do {                                                                                   \
-        int c_test_status_ = (call);                                                       \
+        int c_test_status_;                                                                \
+        c_test_arm_last_error();                                                           \
+        c_test_status_ = (call);                                                           \
         if (c_test_status_ != (code))                                                      \
             c_test_fail(__FILE__, __LINE__, "%s returned %d, expected %d (%s)", #call,     \
                         c_test_status_, (int)(code),                                       \
                         faiss_get_last_error() ? faiss_get_last_error() : "no message");   \
-        else if (!c_test_last_error_contains(part))                                        \
+        else if (!c_test_fresh_error_contains(part))                                       \
             c_test_fail(__FILE__, __LINE__, "%s: last error \"%s\" lacks \"%s\"", #call,   \
                         faiss_get_last_error() ? faiss_get_last_error() : "(null)", part); \
     } while (0)
