@@ -247,18 +247,29 @@ def measure_case(args, name, c, tmp):
         query, xq = make_fvecs(args.data_dir, "query", c["nq"], c["d"], 2)
     else:
         data, x = make_fvecs(args.data_dir, "train", c["n"], c["d"], 3)
-    for t in args.thread_list:
+    for i, t in enumerate(args.thread_list):
         load_before = os.getloadavg()[0]
-        with faiss_threads(t):
+
+        def run_faiss():
+            with faiss_threads(t):
+                if c["kind"] == "flat":
+                    return faiss_flat(c, xb, xq, args.repeats, args.warmup)
+                return faiss_kmeans(c, x, args.repeats, args.warmup)
+
+        def run_mine():
             if c["kind"] == "flat":
-                ref = faiss_flat(c, xb, xq, args.repeats, args.warmup)
-            else:
-                ref = faiss_kmeans(c, x, args.repeats, args.warmup)
+                return ours_flat(args, c, base, query, t, tmp)
+            return ours_kmeans(args, c, data, t)
+
+        # Alternate which side goes first, so slow drifts in machine load do not
+        # always hit the same side.
+        if i % 2 == 0:
+            ref, ours = run_faiss(), run_mine()
+        else:
+            ours, ref = run_mine(), run_faiss()
         if c["kind"] == "flat":
-            ours = ours_flat(args, c, base, query, t, tmp)
             ok, note = check_flat(ours, ref, args.min_overlap)
         else:
-            ours = ours_kmeans(args, c, data, t)
             ok, note = check_kmeans(ours, ref, args.obj_tol)
         load = max(load_before, os.getloadavg()[0])
         metrics = [("time (s)", "times_s", 1.0)]

@@ -21,6 +21,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 
 namespace faiss::simd::FAISS_SIMD_NS {
 
@@ -181,64 +182,116 @@ inline float reduce(VecF<L> v) {
     }
 }
 
-/*** one pair ***/
-
-// Adds the full chunks of width L from position j on into r, advancing j.
-template <class Op, size_t L>
-inline void pair_chunks(const float* x, const float* y, size_t d, size_t& j, float& r) {
-    if (j + L > d) return;
-    VecF<L> acc = {};
-    for (; j + L <= d; j += L)
-        acc = Op::step(acc, load<L>(x + j), load<L>(y + j));
-    r = Op::combine(r, reduce<Op, L>(acc));
+// Reduction of the kRowBlock = 4 accumulators of a block at once: each step pairs up
+// lane groups of two vectors with two shuffles and one combine, so the four totals
+// come out together in about a third of the instructions of four separate
+// reductions (measured +30-60% for d = 128 with the data in L1/L2).
+//
+// Lane o of pair_groups(a, b) with groups of G lanes: the low half of the output takes
+// the halves of a's groups, the high half those of b's; Hi picks which half.
+template <size_t L, size_t G, size_t Hi>
+constexpr int group_lane(size_t o) {
+    size_t from_b = o < L / 2 ? 0 : L;
+    size_t p = o % (L / 2);
+    return static_cast<int>(from_b + (p / (G / 2)) * G + p % (G / 2) + Hi * (G / 2));
 }
 
-// Whatever is left after the widest chunks: narrower vectors, then single floats.
-template <class Op>
-inline void pair_tail(const float* x, const float* y, size_t d, size_t& j, float& r) {
-    if constexpr (kMaxLanes >= 16) pair_chunks<Op, 8>(x, y, d, j, r);
-    if constexpr (kMaxLanes >= 8) pair_chunks<Op, 4>(x, y, d, j, r);
-    for (; j < d; j++)
-        r = Op::step(r, x[j], y[j]);
+template <class Op, size_t L, size_t G, size_t... I>
+inline VecF<L> pair_groups(VecF<L> a, VecF<L> b, std::index_sequence<I...>) {
+    return Op::combine(__builtin_shufflevector(a, b, group_lane<L, G, 0>(I)...),
+                       __builtin_shufflevector(a, b, group_lane<L, G, 1>(I)...));
+}
+
+template <class Op, size_t L, size_t G>
+inline VecF<L> pair_groups(VecF<L> a, VecF<L> b) {
+    return pair_groups<Op, L, G>(a, b, std::make_index_sequence<L>());
+}
+
+template <class Op, size_t L>
+inline void reduce_block(const VecF<L>* acc, float* r) {
+    static_assert(kRowBlock == 4, "reduce_block combines exactly four accumulators");
+    // after these: [row0 | row1 | row2 | row3], L/4 lanes each
+    VecF<L> t = pair_groups<Op, L, L / 2>(pair_groups<Op, L, L>(acc[0], acc[1]),
+                                          pair_groups<Op, L, L>(acc[2], acc[3]));
+    if constexpr (L >= 8) t = pair_groups<Op, L, L / 4>(t, t);   // L/8 lanes per row
+    if constexpr (L >= 16) t = pair_groups<Op, L, L / 8>(t, t);  // 1 lane per row
+    for (size_t k = 0; k < 4; k++)
+        r[k] = t[k];
+}
+
+template <size_t W, size_t... I>
+inline VecF<2 * W> widen_step(VecF<W> v, VecF<W> zero, std::index_sequence<I...>) {
+    return __builtin_shufflevector(v, zero, static_cast<int>(I)...);
+}
+
+// A narrower vector zero-extended to L lanes (0 is the identity of every Op), so the
+// tail chunks of a row join its main accumulator and one reduction serves all.
+template <size_t L, size_t W>
+inline VecF<L> widen(VecF<W> v) {
+    if constexpr (W == L) {
+        return v;
+    } else {
+        VecF<W> zero = {};
+        return widen<L, 2 * W>(widen_step<W>(v, zero, std::make_index_sequence<2 * W>()));
+    }
+}
+
+/*** one pair ***/
+
+// The chunk of width W at position j, if it fits, into acc (W below the main width:
+// at most one such chunk remains).
+template <class Op, size_t L, size_t W>
+inline void pair_tail_chunk(const float* x, const float* y, size_t d, size_t& j, VecF<L>& acc) {
+    if constexpr (W >= 4 && W < L) {
+        if (j + W <= d) {
+            VecF<W> zero = {};
+            acc = Op::combine(acc, widen<L, W>(Op::step(zero, load<W>(x + j), load<W>(y + j))));
+            j += W;
+        }
+    }
 }
 
 template <class Op>
 float pair(const float* x, const float* y, size_t d) {
     constexpr size_t L = kMaxLanes;
     size_t j = 0;
-    float r = 0;
+    VecF<L> acc = {};
     if (d >= 4 * L) {
         // four independent chains so consecutive FMAs do not wait on each other
-        VecF<L> a0 = {}, a1 = {}, a2 = {}, a3 = {};
+        VecF<L> a1 = {}, a2 = {}, a3 = {};
         for (; j + 4 * L <= d; j += 4 * L) {
-            a0 = Op::step(a0, load<L>(x + j), load<L>(y + j));
+            acc = Op::step(acc, load<L>(x + j), load<L>(y + j));
             a1 = Op::step(a1, load<L>(x + j + L), load<L>(y + j + L));
             a2 = Op::step(a2, load<L>(x + j + 2 * L), load<L>(y + j + 2 * L));
             a3 = Op::step(a3, load<L>(x + j + 3 * L), load<L>(y + j + 3 * L));
         }
-        a0 = Op::combine(Op::combine(a0, a1), Op::combine(a2, a3));
-        for (; j + L <= d; j += L)
-            a0 = Op::step(a0, load<L>(x + j), load<L>(y + j));
-        r = reduce<Op, L>(a0);
-    } else {
-        pair_chunks<Op, L>(x, y, d, j, r);
+        acc = Op::combine(Op::combine(acc, a1), Op::combine(a2, a3));
     }
-    pair_tail<Op>(x, y, d, j, r);
+    for (; j + L <= d; j += L)
+        acc = Op::step(acc, load<L>(x + j), load<L>(y + j));
+    pair_tail_chunk<Op, L, L / 2>(x, y, d, j, acc);
+    pair_tail_chunk<Op, L, L / 4>(x, y, d, j, acc);
+    float r = d >= 4 ? reduce<Op, L>(acc) : 0.0f;
+    for (; j < d; j++)
+        r = Op::step(r, x[j], y[j]);
     return r;
 }
 
 /*** one query against a block of kRowBlock rows ***/
 
-// At most one chunk of width L (called only for widths below the main one).
-template <class Op, size_t L>
-inline void block_chunk(const float* x, const float* const* y, size_t d, size_t& j, float* r) {
-    if (j + L > d) return;
-    VecF<L> xv = load<L>(x + j);
-    for (size_t k = 0; k < kRowBlock; k++) {
-        VecF<L> zero = {};
-        r[k] = Op::combine(r[k], reduce<Op, L>(Op::step(zero, xv, load<L>(y[k] + j))));
+template <class Op, size_t L, size_t W>
+inline void block_tail_chunk(const float* x, const float* const* y, size_t d, size_t& j,
+                             VecF<L>* acc) {
+    if constexpr (W >= 4 && W < L) {
+        if (j + W <= d) {
+            VecF<W> xv = load<W>(x + j);
+            for (size_t k = 0; k < kRowBlock; k++) {
+                VecF<W> zero = {};
+                acc[k] = Op::combine(acc[k], widen<L, W>(Op::step(zero, xv, load<W>(y[k] + j))));
+            }
+            j += W;
+        }
     }
-    j += L;
 }
 
 template <class Op>
@@ -248,15 +301,13 @@ inline void block(const float* x, const float* const* y, size_t d, float* out) {
     size_t j = 0;
     for (; j + L <= d; j += L) {
         VecF<L> xv = load<L>(x + j);
-        for (size_t k = 0; k < kRowBlock; k++) {
+        for (size_t k = 0; k < kRowBlock; k++)
             acc[k] = Op::step(acc[k], xv, load<L>(y[k] + j));
-        }
     }
-    float r[kRowBlock];
-    for (size_t k = 0; k < kRowBlock; k++)
-        r[k] = reduce<Op, L>(acc[k]);
-    if constexpr (kMaxLanes >= 16) block_chunk<Op, 8>(x, y, d, j, r);
-    if constexpr (kMaxLanes >= 8) block_chunk<Op, 4>(x, y, d, j, r);
+    block_tail_chunk<Op, L, L / 2>(x, y, d, j, acc);
+    block_tail_chunk<Op, L, L / 4>(x, y, d, j, acc);
+    float r[kRowBlock] = {};
+    if (d >= 4) reduce_block<Op, L>(acc, r);
     for (; j < d; j++) {
         for (size_t k = 0; k < kRowBlock; k++)
             r[k] = Op::step(r[k], x[j], y[k][j]);
@@ -265,16 +316,25 @@ inline void block(const float* x, const float* const* y, size_t d, float* out) {
         out[k] = r[k];
 }
 
+// Each block takes one row from each of kRowBlock equal segments of y, so every row
+// pointer walks memory strictly forward and the hardware prefetchers see kRowBlock
+// sequential streams. Taking kRowBlock adjacent rows instead makes the addresses jump
+// back and forth inside each page: with y out of cache (d = 128, 100 MB, Zen 4) that
+// ran at 6-7 GB/s against 28-30 GB/s for this order, and software prefetching did not
+// recover it.
 template <class Op>
 void ny_rows(float* out, const float* x, const float* y, size_t d, size_t ny) {
-    size_t i = 0;
-    for (; i + kRowBlock <= ny; i += kRowBlock) {
+    const size_t seg = ny / kRowBlock;
+    for (size_t i = 0; i < seg; i++) {
         const float* rows[kRowBlock];
+        float r[kRowBlock];
         for (size_t k = 0; k < kRowBlock; k++)
-            rows[k] = y + (i + k) * d;
-        block<Op>(x, rows, d, out + i);
+            rows[k] = y + (k * seg + i) * d;
+        block<Op>(x, rows, d, r);
+        for (size_t k = 0; k < kRowBlock; k++)
+            out[k * seg + i] = r[k];
     }
-    for (; i < ny; i++)
+    for (size_t i = seg * kRowBlock; i < ny; i++)
         out[i] = pair<Op>(x, y + i * d, d);
 }
 

@@ -1,0 +1,274 @@
+#include <faiss/internal/checks.h>
+#include <faiss/internal/kmeans_steps.h>
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <numeric>
+#include <unordered_map>
+
+namespace faiss::internal::kmeans {
+
+Rng::Rng(uint64_t seed) : gen_(seed) {}
+
+uint64_t Rng::below(uint64_t n) {
+    // Multiply-shift maps 64 random bits onto [0, n); the bias is below n / 2^64.
+    return uint64_t((unsigned __int128)gen_() * n >> 64);
+}
+
+double Rng::uniform() {
+    return double(gen_() >> 11) * (1.0 / 9007199254740992.0);  // 53 bits / 2^53
+}
+
+std::vector<idx_t> random_sample(idx_t n, idx_t m, uint64_t seed) {
+    FAISS_REQUIRE(m >= 0 && m <= n, internal, "cannot sample %lld of %lld", (long long)m,
+                  (long long)n);
+    Rng rng(seed);
+    std::vector<idx_t> out(m);
+    if (m * 4 >= n) {
+        std::vector<idx_t> perm(n);
+        std::iota(perm.begin(), perm.end(), idx_t(0));
+        for (idx_t i = 0; i < m; i++) {
+            std::swap(perm[i], perm[i + idx_t(rng.below(uint64_t(n - i)))]);
+        }
+        std::copy(perm.begin(), perm.begin() + m, out.begin());
+        return out;
+    }
+    // Same Fisher-Yates draws, with only the touched slots of the permutation stored.
+    std::unordered_map<idx_t, idx_t> moved;
+    moved.reserve(size_t(2 * m));
+    auto slot = [&](idx_t p) {
+        auto it = moved.find(p);
+        return it == moved.end() ? p : it->second;
+    };
+    for (idx_t i = 0; i < m; i++) {
+        idx_t j = i + idx_t(rng.below(uint64_t(n - i)));
+        idx_t vi = slot(i);
+        out[i] = slot(j);
+        moved[j] = vi;
+    }
+    return out;
+}
+
+idx_t subsample_for_training(size_t d, size_t k, idx_t n, const float* x, const float* weights,
+                             int max_per_centroid, int min_per_centroid, int seed,
+                             std::vector<float>& x_out, std::vector<float>& w_out) {
+    const size_t max_points = k * size_t(std::max(max_per_centroid, 1));
+    if (size_t(n) <= max_points) {
+        const size_t min_points = k * size_t(std::max(min_per_centroid, 0));
+        if (size_t(n) < min_points) {
+            fprintf(stderr,
+                    "WARNING clustering %lld points to %zu centroids: please provide at least "
+                    "%zu training points\n",
+                    (long long)n, k, min_points);
+        }
+        return n;
+    }
+    fprintf(stderr,
+            "WARNING clustering %lld points to %zu centroids: subsampling from %lld to %zu "
+            "points (max_points_per_centroid=%d)\n",
+            (long long)n, k, (long long)n, max_points, max_per_centroid);
+    std::vector<idx_t> pick = random_sample(n, idx_t(max_points), uint64_t(int64_t(seed)));
+    std::sort(pick.begin(), pick.end());  // sequential reads; only the set matters
+    x_out.resize(max_points * d);
+    if (weights) w_out.resize(max_points);
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < max_points; i++) {
+        std::memcpy(x_out.data() + i * d, x + size_t(pick[i]) * d, d * sizeof(float));
+        if (weights) w_out[i] = weights[pick[i]];
+    }
+    return idx_t(max_points);
+}
+
+void check_finite(size_t n, size_t d, const float* x) {
+    const size_t total = n * d;
+    size_t first_bad = total;
+#pragma omp parallel for reduction(min : first_bad) schedule(static)
+    for (size_t i = 0; i < n; i++) {
+        const float* xi = x + i * d;
+        for (size_t j = 0; j < d; j++) {
+            if (!std::isfinite(xi[j])) {
+                first_bad = std::min(first_bad, i * d + j);
+                break;
+            }
+        }
+    }
+    if (first_bad < total) {
+        FAISS_THROW_CODE(invalid_argument,
+                         "training data contains NaN or infinity: vector %zu component %zu "
+                         "is %g",
+                         first_bad / d, first_bad % d, double(x[first_bad]));
+    }
+}
+
+void check_weights(size_t n, const float* weights) {
+    for (size_t i = 0; i < n; i++) {
+        FAISS_REQUIRE(std::isfinite(weights[i]) && weights[i] >= 0, invalid_argument,
+                      "weight %zu is %g; weights must be finite and >= 0", i, double(weights[i]));
+    }
+}
+
+std::vector<idx_t> cluster_sizes(size_t n, size_t k, const idx_t* assign, const float* weights) {
+    std::vector<idx_t> sizes(k, 0);
+    for (size_t i = 0; i < n; i++) {
+        if (!weights || weights[i] > 0) sizes[assign[i]]++;
+    }
+    return sizes;
+}
+
+CentroidSums::CentroidSums(size_t d, size_t k, std::vector<size_t> clusters)
+    : d_(d), clusters_(std::move(clusters)), slot_(k, -1) {
+    for (size_t t = 0; t < clusters_.size(); t++)
+        slot_[clusters_[t]] = int64_t(t);
+    sums_.assign(clusters_.size() * d, 0.0);
+    wsum_.assign(clusters_.size(), 0.0);
+}
+
+void CentroidSums::add_range(size_t nb, const float* x, const float* weights, const idx_t* assign,
+                             int64_t lo, int64_t hi) {
+    const size_t d = d_;
+    for (size_t i = 0; i < nb; i++) {
+        const int64_t s = slot_[assign[i]];
+        if (s < lo || s >= hi) continue;
+        double* acc = sums_.data() + size_t(s) * d;
+        const float* xi = x + i * d;
+        if (weights) {
+            const double w = weights[i];
+            if (!(w > 0)) continue;
+            for (size_t j = 0; j < d; j++)
+                acc[j] += w * double(xi[j]);
+            wsum_[s] += w;
+        } else {
+            for (size_t j = 0; j < d; j++)
+                acc[j] += double(xi[j]);
+            wsum_[s] += 1;
+        }
+    }
+}
+
+void CentroidSums::add(size_t nb, const float* x, const float* weights, const idx_t* assign) {
+    const int64_t nc = int64_t(clusters_.size());
+    const int nt = int(std::min<int64_t>(omp_get_max_threads(), nc));
+    if (nt <= 1 || nb * d_ < (size_t(1) << 15)) {
+        add_range(nb, x, weights, assign, 0, nc);
+        return;
+    }
+    // Cut the list into nt contiguous parts holding about as many of this block's points.
+    std::vector<int64_t> count(size_t(nc) + 1, 0);
+    for (size_t i = 0; i < nb; i++) {
+        const int64_t s = slot_[assign[i]];
+        if (s >= 0) count[size_t(s)]++;
+    }
+    std::vector<int64_t> bounds(size_t(nt) + 1, nc);
+    bounds[0] = 0;
+    int64_t seen = 0;
+    int part = 1;
+    for (int64_t s = 0; s < nc && part < nt; s++) {
+        seen += count[size_t(s)];
+        if (seen * nt >= int64_t(nb) * part) bounds[size_t(part++)] = s + 1;
+    }
+#pragma omp parallel num_threads(nt)
+    {
+        const int r = omp_get_thread_num();
+        add_range(nb, x, weights, assign, bounds[size_t(r)], bounds[size_t(r) + 1]);
+    }
+}
+
+void CentroidSums::write_means(float* centroids) const {
+    const int64_t nc = int64_t(clusters_.size());
+    for (int64_t s = 0; s < nc; s++) {
+        if (wsum_[s] == 0) continue;
+        const double inv = 1.0 / wsum_[s];
+        const double* acc = sums_.data() + size_t(s) * d_;
+        float* c = centroids + clusters_[s] * d_;
+        for (size_t j = 0; j < d_; j++)
+            c[j] = float(acc[j] * inv);
+    }
+}
+
+namespace {
+
+// Points with weight > 0, worst served first (ties: lower index first). Only the first
+// `want` positions are sorted.
+std::vector<idx_t> worst_served(size_t n, const float* weights, const float* dis, bool similarity,
+                                size_t want) {
+    std::vector<idx_t> cand;
+    cand.reserve(n);
+    for (size_t i = 0; i < n; i++) {
+        if (!weights || weights[i] > 0) cand.push_back(idx_t(i));
+    }
+    auto badness = [&](idx_t i) {
+        const double w = weights ? weights[i] : 1.0;
+        return similarity ? -double(dis[i]) : w * double(dis[i]);
+    };
+    auto worse = [&](idx_t a, idx_t b) {
+        const double ba = badness(a), bb = badness(b);
+        return ba > bb || (ba == bb && a < b);
+    };
+    want = std::min(want, cand.size());
+    std::partial_sort(cand.begin(), cand.begin() + want, cand.end(), worse);
+    cand.resize(want);
+    return cand;
+}
+
+}  // namespace
+
+int reseed_empty_clusters(size_t d, size_t n, size_t k, size_t c0, const float* x,
+                          const float* weights, const float* dis, bool similarity, idx_t* assign,
+                          std::vector<idx_t>& sizes, float* centroids) {
+    std::vector<size_t> empty;
+    for (size_t c = c0; c < k; c++) {
+        if (sizes[c] == 0) empty.push_back(c);
+    }
+    if (empty.empty()) return 0;
+
+    // Most candidates are accepted; widen to every point only if donors run out.
+    std::vector<idx_t> cand = worst_served(n, weights, dis, similarity, 2 * empty.size() + 32);
+    bool all_sorted = false;
+    std::vector<size_t> donors;
+    size_t pos = 0;
+    int nsplit = 0;
+    for (size_t e : empty) {
+        for (;;) {
+            if (pos == cand.size()) {
+                if (all_sorted) break;
+                cand = worst_served(n, weights, dis, similarity, n);
+                all_sorted = true;
+                if (pos == cand.size()) break;
+            }
+            const idx_t p = cand[pos++];
+            const size_t c = size_t(assign[p]);
+            if (sizes[c] < 2) continue;
+            sizes[c]--;
+            sizes[e] = 1;
+            assign[p] = idx_t(e);
+            std::memcpy(centroids + e * d, x + size_t(p) * d, d * sizeof(float));
+            if (c >= c0) donors.push_back(c);
+            nsplit++;
+            break;
+        }
+    }
+    std::sort(donors.begin(), donors.end());
+    donors.erase(std::unique(donors.begin(), donors.end()), donors.end());
+    if (!donors.empty()) {
+        CentroidSums sums(d, k, std::move(donors));
+        sums.add(n, x, weights, assign);
+        sums.write_means(centroids);
+    }
+    return nsplit;
+}
+
+double imbalance_factor(size_t n, size_t k, const idx_t* assign) {
+    std::vector<int64_t> hist(k, 0);
+    for (size_t i = 0; i < n; i++)
+        hist[assign[i]]++;
+    double sum_sq = 0;
+    for (size_t c = 0; c < k; c++)
+        sum_sq += double(hist[c]) * double(hist[c]);
+    return sum_sq * double(k) / (double(n) * double(n));
+}
+
+}  // namespace faiss::internal::kmeans
