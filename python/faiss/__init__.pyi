@@ -143,8 +143,15 @@ class IDSelectorAnd(IDSelector):
     rhs: IDSelector
     def __init__(self, lhs: IDSelector, rhs: IDSelector) -> None: ...
 
-class IDSelectorOr(IDSelectorAnd): ...
-class IDSelectorXOr(IDSelectorAnd): ...
+class IDSelectorOr(IDSelector):
+    lhs: IDSelector
+    rhs: IDSelector
+    def __init__(self, lhs: IDSelector, rhs: IDSelector) -> None: ...
+
+class IDSelectorXOr(IDSelector):
+    lhs: IDSelector
+    rhs: IDSelector
+    def __init__(self, lhs: IDSelector, rhs: IDSelector) -> None: ...
 
 class ClusteringParameters:
     niter: int
