@@ -85,6 +85,52 @@ void top1_offer_block(float* best_score, int64_t* best_id, const float* scores, 
     }
 }
 
+namespace {
+
+bool candidate_before(const TopKCandidate& a, const TopKCandidate& b) {
+    return a.score < b.score || (a.score == b.score && a.id < b.id);
+}
+
+// Keep the k best of buf[0, *size) and set the threshold to the worst of them.
+void reservoir_cut(size_t k, TopKCandidate* buf, size_t* size, float* threshold) {
+    std::nth_element(buf, buf + (k - 1), buf + *size, candidate_before);
+    *size = k;
+    *threshold = buf[k - 1].score;
+}
+
+}  // namespace
+
+void reservoir_offer_block(size_t k, TopKCandidate* buf, size_t* size, float* threshold,
+                           const float* scores, size_t n, int64_t id0) {
+    float limit = *threshold;
+    size_t used = *size;
+    const size_t capacity = 2 * k;
+    for (size_t j0 = 0; j0 < n; j0 += kChunk) {
+        const size_t j1 = std::min(n, j0 + kChunk);
+        if (j1 - j0 == kChunk && count_below(scores + j0, limit) == 0) continue;
+        for (size_t j = j0; j < j1; j++) {
+            if (!(scores[j] < limit)) continue;
+            buf[used++] = {scores[j], id0 + int64_t(j)};
+            if (used == capacity) {
+                reservoir_cut(k, buf, &used, &limit);
+            }
+        }
+    }
+    *size = used;
+    *threshold = limit;
+}
+
+void reservoir_finish(size_t k, TopKCandidate* buf, size_t n, float* out_scores, int64_t* out_ids) {
+    const size_t kept = std::min(k, n);
+    if (n > k) std::nth_element(buf, buf + (k - 1), buf + n, candidate_before);
+    std::sort(buf, buf + kept, candidate_before);
+    for (size_t i = 0; i < kept; i++) {
+        out_scores[i] = buf[i].score;
+        out_ids[i] = buf[i].id;
+    }
+    topk_heap_init(k - kept, out_scores + kept, out_ids + kept);
+}
+
 void range_collect_block(const float* scores, size_t n, int64_t id0, float threshold,
                          std::vector<std::pair<int64_t, float>>& hits) {
     size_t j = 0;

@@ -64,6 +64,23 @@ void topk_offer_block(size_t k, float* heap_scores, int64_t* heap_ids, const flo
 void top1_offer_block(float* best_score, int64_t* best_id, const float* scores, size_t n,
                       int64_t id0);
 
+/// One candidate of a reservoir.
+struct TopKCandidate {
+    float score;
+    int64_t id;
+};
+
+/// Reservoir selection, faster than a heap for large k: candidates below *threshold
+/// are appended to buf (capacity 2k, *size used); a full buffer is cut back to its k
+/// best, which raises *threshold to the k-th score. Same id-order requirement as
+/// topk_offer_block.
+void reservoir_offer_block(size_t k, TopKCandidate* buf, size_t* size, float* threshold,
+                           const float* scores, size_t n, int64_t id0);
+
+/// Sort the k best of the n candidates in buf (reordered) into out_scores / out_ids,
+/// best first, padded with (+inf, -1).
+void reservoir_finish(size_t k, TopKCandidate* buf, size_t n, float* out_scores, int64_t* out_ids);
+
 /// Append (id0 + j, scores[j]) for each scores[j] < threshold.
 void range_collect_block(const float* scores, size_t n, int64_t id0, float threshold,
                          std::vector<std::pair<int64_t, float>>& hits);

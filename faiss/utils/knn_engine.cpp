@@ -16,6 +16,8 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <limits>
+#include <memory>
 #include <vector>
 
 namespace faiss::internal {
@@ -34,6 +36,10 @@ constexpr size_t kMinDbPart = 256;
 constexpr size_t kTilesPerThread = 4;
 // Queries per tile below which splitting further costs more packing than it saves.
 constexpr size_t kQueriesPerTile = 2048;
+// From this k on, reservoirs (append, then cut back to k) beat heaps.
+constexpr size_t kReservoirMinK = 128;
+// Memory allowed for the reservoirs of one search; beyond it, heaps.
+constexpr size_t kReservoirBytes = size_t(256) << 20;
 // Memory allowed for the partial results of database parts.
 constexpr size_t kPartialResultBytes = size_t(64) << 20;
 
@@ -163,6 +169,53 @@ struct KnnSink : ResultSink {
     }
 };
 
+// Large k: one reservoir of 2k candidates per (part, query) instead of a heap.
+struct ReservoirSink : ResultSink {
+    size_t k, nq, parts;
+    float* out_scores;
+    int64_t* out_ids;
+    std::unique_ptr<TopKCandidate[]> buf;  // [part][query][2k], uninitialised
+    std::vector<size_t> sizes;             // [part][query]
+    std::vector<float> limits;             // [part][query]
+
+    ReservoirSink(size_t nq, size_t k, size_t parts, float* scores, int64_t* ids)
+        : k(k),
+          nq(nq),
+          parts(parts),
+          out_scores(scores),
+          out_ids(ids),
+          buf(new TopKCandidate[parts * nq * 2 * k]),
+          sizes(parts * nq, 0),
+          limits(parts * nq, std::numeric_limits<float>::infinity()) {}
+
+    static size_t bytes(size_t nq, size_t k, size_t parts) {
+        return parts * nq * 2 * k * sizeof(TopKCandidate);
+    }
+
+    void offer(size_t part, size_t q, const float* row, size_t n, int64_t id0) override {
+        const size_t i = part * nq + q;
+        reservoir_offer_block(k, buf.get() + i * 2 * k, &sizes[i], &limits[i], row, n, id0);
+    }
+
+    float threshold(size_t part, size_t q) const override { return limits[part * nq + q]; }
+
+    void finish(size_t q, bool negate) {
+        float* hs = out_scores + q * k;
+        int64_t* hi = out_ids + q * k;
+        if (parts == 1) {
+            reservoir_finish(k, buf.get() + q * 2 * k, sizes[q], hs, hi);
+        } else {
+            std::vector<TopKCandidate> all;
+            for (size_t p = 0; p < parts; p++) {
+                const TopKCandidate* b = buf.get() + (p * nq + q) * 2 * k;
+                all.insert(all.end(), b, b + sizes[p * nq + q]);
+            }
+            reservoir_finish(k, all.data(), all.size(), hs, hi);
+        }
+        if (negate) negate_block(hs, k);
+    }
+};
+
 using HitList = std::vector<std::pair<int64_t, float>>;
 
 struct RangeSink : ResultSink {
@@ -223,11 +276,17 @@ void exact_knn(const ExactDatabase& db, size_t nq, const float* xq, size_t k, fl
                int64_t* labels) {
     if (nq == 0 || k == 0) return;
     const Plan plan = make_plan(db, nq, k);
+    const bool negate = db.metric == METRIC_INNER_PRODUCT;
+    if (k >= kReservoirMinK && db.nb > 2 * k &&
+        ReservoirSink::bytes(nq, k, plan.parts) <= kReservoirBytes) {
+        ReservoirSink sink(nq, k, plan.parts, distances, labels);
+        run_plan(db, nq, xq, plan, sink);
+        return;
+    }
     KnnSink sink(nq, k, plan.parts, distances, labels);
     if (db.nb > 0) {
         run_plan(db, nq, xq, plan, sink);
     } else {
-        const bool negate = db.metric == METRIC_INNER_PRODUCT;
         for (size_t q = 0; q < nq; q++)
             sink.finish(q, negate);
     }

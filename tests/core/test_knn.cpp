@@ -154,7 +154,7 @@ TEST(Knn, NaNNeverEntersResults) {
     auto xb = faiss::test::random_vectors(nb, d, 3);
     for (size_t i = 0; i < nb; i += 3)
         xb[i * d + 4] = std::numeric_limits<float>::quiet_NaN();
-    for (size_t nq : {size_t(3), size_t(30)}) {
+    for (size_t nq : {size_t(3), size_t(30), size_t(300)}) {
         auto xq = faiss::test::random_vectors(nq, d, 4);
         xq[d] = std::numeric_limits<float>::quiet_NaN();  // query 1 is NaN
         for (MetricType m : {faiss::METRIC_L2, faiss::METRIC_INNER_PRODUCT, faiss::METRIC_L1}) {
@@ -335,4 +335,40 @@ TEST(Knn, KernelsAtEverySimdLevel) {
         }
     }
     faiss::set_simd_level(saved);
+}
+
+// k large enough for the reservoir selection, on every path and thread split, with
+// ties (duplicated vectors) decided by the smaller id as with heaps.
+TEST(Knn, LargeK) {
+    const size_t d = 6, distinct = 500, nb = 4 * distinct;
+    std::vector<float> xb(nb * d);
+    auto base = faiss::test::random_vectors(distinct, d, 77);
+    for (size_t i = 0; i < nb; i++) {
+        std::copy(base.begin() + (i % distinct) * d, base.begin() + (i % distinct + 1) * d,
+                  xb.begin() + i * d);
+    }
+    for (int nt : {1, 3}) {
+        ThreadCount threads(nt);
+        for (size_t nq : {size_t(1), size_t(5), size_t(40), size_t(300)}) {
+            auto xq = faiss::test::random_vectors(nq, d, 78 + nq);
+            for (MetricType m : {faiss::METRIC_L2, faiss::METRIC_INNER_PRODUCT}) {
+                for (size_t k : {size_t(130), size_t(900)}) {
+                    SCOPED_TRACE(testing::Message() << "threads=" << nt << " nq=" << nq
+                                                    << " k=" << k << " metric=" << int(m));
+                    std::vector<float> D;
+                    std::vector<idx_t> I;
+                    run_knn(m, xq, xb, d, k, D, I);
+                    const size_t checked = std::min<size_t>(nq, 3);
+                    faiss::test::expect_knn_matches(xq.data(), checked, xb.data(), nb, d, k, m,
+                                                    D.data(), I.data());
+                    // Copies of one vector are adjacent in the ranking, smaller id first.
+                    for (size_t j = 1; j < k; j++) {
+                        if (D[j] == D[j - 1] && I[j] % distinct == I[j - 1] % distinct) {
+                            ASSERT_LT(I[j - 1], I[j]) << "j=" << j;
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
