@@ -179,27 +179,22 @@ void fused_rows_tile(const FusedScanKernels& kernels, const TileContext& ctx, co
     }
 }
 
-}  // namespace
-
-bool fused_kernel_available() {
-    return current_kernels().mr > 0;
-}
-
-bool fused_rows_scores(const float* xq, size_t nq, const float* xb, size_t nb, size_t d,
-                       bool inner_product, float* out) {
-    const FusedScanKernels& kernels = current_kernels();
-    if (kernels.mr == 0) return false;
-    kernels.rows_scores(xq, nq, xb, nb, d, inner_product, out);
-    return true;
-}
-
-bool fused_tile(const TileContext& ctx, const Tile& t, ResultSink& sink) {
-    const FusedScanKernels& kernels = current_kernels();
-    if (kernels.mr == 0) return false;
-    if (t.q1 - t.q0 <= kRowsModeMaxQueries) {
-        fused_rows_tile(kernels, ctx, t, sink);
-        return true;
+// Queries [qs, qs + nq) packed chunk by chunk (chunk c at qpack + nq_pad * k0), with
+// their biases.
+void pack_query_block(const TileContext& ctx, const Blocking& bk, size_t mr, size_t qs, size_t nq,
+                      float* qpack, float* qbias) {
+    const size_t d = ctx.db.d, nq_pad = round_up(nq, mr);
+    for (size_t k0 = 0; k0 < d; k0 += bk.kc) {
+        pack_rows(ctx.xq + qs * d, nq, d, k0, std::min(bk.kc, d - k0), mr, qpack + nq_pad * k0);
     }
+    const bool l2 = ctx.db.metric == METRIC_L2;
+    for (size_t i = 0; i < nq_pad; i++)
+        qbias[i] = l2 && i < nq ? ctx.qnorms[qs + i] : 0.0f;
+}
+
+// Many queries: query groups and database panels both packed (see FusedScanArgs).
+void fused_packed_tile(const FusedScanKernels& kernels, const TileContext& ctx, const Tile& t,
+                       ResultSink& sink) {
     const ExactDatabase& db = ctx.db;
     const size_t d = db.d, mr = kernels.mr, nr = kernels.nr;
     const bool l2 = db.metric == METRIC_L2;
@@ -226,12 +221,7 @@ bool fused_tile(const TileContext& ctx, const Tile& t, ResultSink& sink) {
     size_t packed_b0 = SIZE_MAX;
     for (size_t qs = t.q0; qs < t.q1; qs += bk.q_block) {
         const size_t nq = std::min(bk.q_block, t.q1 - qs), nq_pad = round_up(nq, mr);
-        for (size_t k0 = 0; k0 < d; k0 += bk.kc) {
-            pack_rows(ctx.xq + qs * d, nq, d, k0, std::min(bk.kc, d - k0), mr,
-                      qpack.data() + nq_pad * k0);
-        }
-        for (size_t i = 0; i < nq_pad; i++)
-            qbias[i] = l2 && i < nq ? ctx.qnorms[qs + i] : 0.0f;
+        pack_query_block(ctx, bk, mr, qs, nq, qpack.data(), qbias.data());
         oc.q0 = qs;
         args.ngroups = nq_pad / mr;
         for (size_t b0 = t.b0; b0 < t.b1; b0 += bk.db_block) {
@@ -257,6 +247,30 @@ bool fused_tile(const TileContext& ctx, const Tile& t, ResultSink& sink) {
             }
             packed_b0 = b0;
         }
+    }
+}
+
+}  // namespace
+
+bool fused_kernel_available() {
+    return current_kernels().mr > 0;
+}
+
+bool fused_rows_scores(const float* xq, size_t nq, const float* xb, size_t nb, size_t d,
+                       bool inner_product, float* out) {
+    const FusedScanKernels& kernels = current_kernels();
+    if (kernels.mr == 0) return false;
+    kernels.rows_scores(xq, nq, xb, nb, d, inner_product, out);
+    return true;
+}
+
+bool fused_tile(const TileContext& ctx, const Tile& t, ResultSink& sink) {
+    const FusedScanKernels& kernels = current_kernels();
+    if (kernels.mr == 0) return false;
+    if (t.q1 - t.q0 <= kRowsModeMaxQueries) {
+        fused_rows_tile(kernels, ctx, t, sink);
+    } else {
+        fused_packed_tile(kernels, ctx, t, sink);
     }
     return true;
 }
