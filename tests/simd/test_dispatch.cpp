@@ -4,16 +4,22 @@
 #include <faiss/simd/cpu_features.h>
 #include <faiss/simd/dispatch.h>
 #include <faiss/simd/simd_level.h>
+#include <faiss/utils/distances.h>
 
 #include <gtest/gtest.h>
 
 #include "simd_test_helpers.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
+
+#include <unistd.h>
 
 namespace {
 
@@ -69,6 +75,46 @@ TEST(SimdDispatch, StartsAtTheEnvironmentOrBestLevel) {
     SimdLevel expected = faiss::simd::initial_simd_level(
         std::getenv("FAISS_SIMD_LEVEL"), faiss::max_supported_simd_level(), &warning);
     EXPECT_EQ(faiss::get_simd_level(), expected);
+}
+
+// End to end through the environment: rerun this executable with FAISS_SIMD_LEVEL set
+// and only the test above, which fails in the child if the variable was not applied.
+// Returns the child's exit status; its stderr goes to `stderr_path`.
+// The path of this executable (read in this process: in the child shell,
+// /proc/self/exe would name the shell).
+std::string this_executable() {
+    char buf[4096];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+    return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
+int run_child_with_level(const std::string& value, const std::string& stderr_path) {
+    std::string cmd = "FAISS_SIMD_LEVEL='" + value + "' '" + this_executable() +
+                      "' --gtest_filter=SimdDispatch.StartsAtTheEnvironmentOrBestLevel"
+                      " > /dev/null 2> '" +
+                      stderr_path + "'";
+    return std::system(cmd.c_str());
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+TEST(SimdDispatch, EnvironmentVariableIsAppliedAtStartup) {
+    if (this_executable().empty()) GTEST_SKIP() << "needs /proc/self/exe";
+    std::string err_path = ::testing::TempDir() + "faiss_simd_env_stderr.txt";
+    for (SimdLevel level : faiss::test::supported_simd_levels()) {
+        EXPECT_EQ(run_child_with_level(faiss::simd_level_name(level), err_path), 0)
+            << "FAISS_SIMD_LEVEL=" << faiss::simd_level_name(level) << " " << read_file(err_path);
+        EXPECT_EQ(read_file(err_path), "") << "unexpected warning";
+    }
+    EXPECT_EQ(run_child_with_level("avx9000", err_path), 0);
+    std::string warning = read_file(err_path);
+    EXPECT_NE(warning.find("FAISS_SIMD_LEVEL='avx9000'"), std::string::npos) << warning;
+    std::remove(err_path.c_str());
 }
 
 TEST(SimdDispatch, SetGetRoundTripForEverySupportedLevel) {
@@ -144,6 +190,28 @@ TEST(SimdDispatch, EachLevelHasItsOwnTable) {
         EXPECT_EQ(from_helper, static_cast<int>(level));
     }
     EXPECT_EQ(tables.size(), faiss::test::supported_simd_levels().size());
+}
+
+// Under ctest each test runs in a fresh process, so here the level is chosen while
+// several threads race to the first kernel call; all must see one table.
+TEST(SimdDispatch, ConcurrentFirstUseSeesOneLevel) {
+    const int nthreads = 8;
+    std::vector<float> x(100, 0.5f), y(100, 0.25f);
+    std::vector<float> results(nthreads);
+    std::vector<const faiss::simd::DistanceKernels*> tables(nthreads);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < nthreads; t++) {
+        threads.emplace_back([&, t] {
+            results[t] = faiss::fvec_L2sqr(x.data(), y.data(), x.size());
+            tables[t] = &faiss::simd::distance_kernels();
+        });
+    }
+    for (std::thread& th : threads)
+        th.join();
+    for (int t = 0; t < nthreads; t++) {
+        EXPECT_EQ(results[t], 100 * 0.0625f);
+        EXPECT_EQ(tables[t], tables[0]);
+    }
 }
 
 // Linux lists in /proc/cpuinfo only the features the kernel enabled, which is what the

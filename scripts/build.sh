@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Configures (Release, tests, C API and Python bindings where present) and builds.
+#
+#   scripts/build.sh [target...]     all targets when none is named
+#
+# Build folder: build/ (FAISS_BUILD_DIR overrides). Two parallel jobs, for 2-core
+# machines (FAISS_BUILD_JOBS overrides). The Python bindings are built for the project's
+# venv (.venv/), which scripts/install_deps.sh creates.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build_dir="${FAISS_BUILD_DIR:-$repo_root/build}"
+jobs="${FAISS_BUILD_JOBS:-2}"
+
+cmake -S "$repo_root" -B "$build_dir" \
+  -DCMAKE_BUILD_TYPE=Release \
+  -DBUILD_TESTING=ON \
+  -DFAISS_ENABLE_C_API=ON \
+  -DFAISS_ENABLE_PYTHON=ON \
+  -DPython3_EXECUTABLE="$repo_root/.venv/bin/python"
+
+targets=()
+for t in "$@"; do targets+=(--target "$t"); done
+cmake --build "$build_dir" -j "$jobs" "${targets[@]}"
