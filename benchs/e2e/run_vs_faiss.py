@@ -377,8 +377,11 @@ def markdown(env, rows, args):
 def main():
     args = parse_args()
     import_faiss(args)
-    env = environment([os.path.relpath(sys.argv[0], REPO) if os.path.isabs(sys.argv[0])
-                       else sys.argv[0]] + sys.argv[1:])
+    python = sys.executable
+    if python.startswith(REPO + os.sep):
+        python = os.path.relpath(python, REPO)
+    script = os.path.relpath(sys.argv[0], REPO) if os.path.isabs(sys.argv[0]) else sys.argv[0]
+    env = environment([python, script] + sys.argv[1:])
     for k, v in env["removed_env"].items():
         print("note: unset %s=%s for this run (both sides use OpenBLAS's own detection)"
               % (k, v), flush=True)
