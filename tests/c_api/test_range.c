@@ -131,9 +131,9 @@ static void test_result_object(void) {
     CHECK(lims != NULL && lims[0] == 0 && lims[1] == 0 && lims[2] == 0);
     CHECK_OK(faiss_RangeSearchResult_labels(result, &labels, &distances));
     CHECK(labels == NULL && distances == NULL);
-    /* counts in lims[i + 1] become offsets */
-    lims[1] = 2;
-    lims[2] = 3;
+    /* counts in lims[i] become offsets (Faiss convention) */
+    lims[0] = 2;
+    lims[1] = 3;
     CHECK_OK(faiss_RangeSearchResult_do_allocation(result));
     CHECK(lims[0] == 0 && lims[1] == 2 && lims[2] == 5);
     CHECK_OK(faiss_RangeSearchResult_labels(result, &labels, &distances));
