@@ -28,8 +28,14 @@ constexpr double kParallelMinWork = double(1 << 20);
 constexpr size_t kGemmQueriesPerThread = 128;
 // Same for the direct path (whose tiles re-read the database per query range).
 constexpr size_t kDirectQueriesPerThread = 32;
-// Smallest database range worth a thread of its own.
+// Smallest database range worth a tile of its own.
 constexpr size_t kMinDbPart = 256;
+// Tiles per thread when the work allows (dynamic scheduling evens out the threads).
+constexpr size_t kTilesPerThread = 4;
+// Queries per tile below which splitting further costs more packing than it saves.
+constexpr size_t kQueriesPerTile = 2048;
+// Memory allowed for the partial results of database parts.
+constexpr size_t kPartialResultBytes = size_t(64) << 20;
 
 struct Plan {
     bool gemm = false;
@@ -38,7 +44,9 @@ struct Plan {
     std::vector<Tile> tiles;
 };
 
-Plan make_plan(const ExactDatabase& db, size_t nq) {
+// Tiles are several per thread and handed out dynamically, so that a thread that is
+// descheduled (loaded machine) or slower does not hold the others up at the end.
+Plan make_plan(const ExactDatabase& db, size_t nq, size_t k) {
     Plan plan;
     plan.gemm = nq >= kBlasMinQueries && db.d > 0 &&
                 (db.metric == METRIC_L2 || db.metric == METRIC_INNER_PRODUCT);
@@ -47,11 +55,18 @@ Plan make_plan(const ExactDatabase& db, size_t nq) {
     if (work < kParallelMinWork) nt = 1;
     const size_t per_thread = plan.gemm ? kGemmQueriesPerThread : kDirectQueriesPerThread;
     if (nt > 1 && nq >= nt * per_thread) {
-        for (size_t p = 0; p < nt; p++) {
-            plan.tiles.push_back({nq * p / nt, nq * (p + 1) / nt, 0, db.nb, 0});
+        // Each query tile packs the whole database once: keep tiles large.
+        const size_t ntiles = std::max(nt, std::min(kTilesPerThread * nt, nq / kQueriesPerTile));
+        for (size_t p = 0; p < ntiles; p++) {
+            plan.tiles.push_back({nq * p / ntiles, nq * (p + 1) / ntiles, 0, db.nb, 0});
         }
     } else {
-        const size_t parts = std::max<size_t>(1, std::min(nt, db.nb / kMinDbPart));
+        // Every database part holds nq x k partial results until the merge.
+        const size_t part_bytes = std::max<size_t>(1, nq * k * (sizeof(float) + sizeof(int64_t)));
+        const size_t max_parts = std::max<size_t>(nt, kPartialResultBytes / part_bytes);
+        size_t parts =
+            nt == 1 ? 1 : std::min({kTilesPerThread * nt, max_parts, db.nb / kMinDbPart});
+        parts = std::max<size_t>(1, parts);
         plan.parts = parts;
         for (size_t p = 0; p < parts; p++) {
             plan.tiles.push_back({0, nq, db.nb * p / parts, db.nb * (p + 1) / parts, p});
@@ -207,7 +222,7 @@ void run_plan(const ExactDatabase& db, size_t nq, const float* xq, const Plan& p
 void exact_knn(const ExactDatabase& db, size_t nq, const float* xq, size_t k, float* distances,
                int64_t* labels) {
     if (nq == 0 || k == 0) return;
-    const Plan plan = make_plan(db, nq);
+    const Plan plan = make_plan(db, nq, k);
     KnnSink sink(nq, k, plan.parts, distances, labels);
     if (db.nb > 0) {
         run_plan(db, nq, xq, plan, sink);
@@ -221,7 +236,7 @@ void exact_knn(const ExactDatabase& db, size_t nq, const float* xq, size_t k, fl
 void exact_range_search(const ExactDatabase& db, size_t nq, const float* xq, float radius,
                         RangeSearchResult* result) {
     const bool similarity = db.metric == METRIC_INNER_PRODUCT;
-    const Plan plan = make_plan(db, nq);
+    const Plan plan = make_plan(db, nq, 0);
     RangeSink sink(nq, plan.parts, similarity ? -radius : radius);
     if (nq > 0 && db.nb > 0) run_plan(db, nq, xq, plan, sink);
     result->set_results(sink.hits[0]);

@@ -11,6 +11,7 @@
 #include <faiss/utils/distances.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <limits>
 
 namespace faiss::internal {
@@ -222,6 +223,7 @@ bool fused_tile(const TileContext& ctx, const Tile& t, ResultSink& sink) {
     args.ctx = &oc;
     args.partial = partial.empty() ? nullptr : partial.data();
 
+    size_t packed_b0 = SIZE_MAX;
     for (size_t qs = t.q0; qs < t.q1; qs += bk.q_block) {
         const size_t nq = std::min(bk.q_block, t.q1 - qs), nq_pad = round_up(nq, mr);
         for (size_t k0 = 0; k0 < d; k0 += bk.kc) {
@@ -234,8 +236,10 @@ bool fused_tile(const TileContext& ctx, const Tile& t, ResultSink& sink) {
         args.ngroups = nq_pad / mr;
         for (size_t b0 = t.b0; b0 < t.b1; b0 += bk.db_block) {
             const size_t nb = std::min(bk.db_block, t.b1 - b0);
-            const float* yb = tile_database_block(db, b0, nb, scratch);
-            block_biases(ctx, yb, b0, nb, round_up(nb, nr), bbias.data());
+            // A database that fits one block (k-means centroids) is packed only once.
+            const bool reuse = packed_b0 == b0 && bk.nchunks == 1;
+            const float* yb = reuse ? nullptr : tile_database_block(db, b0, nb, scratch);
+            if (!reuse) block_biases(ctx, yb, b0, nb, round_up(nb, nr), bbias.data());
             for (size_t i = 0; i < nq_pad; i++) {
                 thresholds[i] = i < nq ? sink.threshold(t.part, qs + i) : -inf;
             }
@@ -244,13 +248,14 @@ bool fused_tile(const TileContext& ctx, const Tile& t, ResultSink& sink) {
             args.npanels = (nb + nr - 1) / nr;
             for (size_t k0 = 0; k0 < d; k0 += bk.kc) {
                 const size_t kc = std::min(bk.kc, d - k0);
-                pack_rows(yb, nb, d, k0, kc, nr, bpack.data());
+                if (!reuse) pack_rows(yb, nb, d, k0, kc, nr, bpack.data());
                 args.d = kc;
                 args.qpack = qpack.data() + nq_pad * k0;
                 args.first_chunk = k0 == 0;
                 args.last_chunk = k0 + kc >= d;
                 kernels.scan(args);
             }
+            packed_b0 = b0;
         }
     }
     return true;

@@ -301,10 +301,10 @@ TEST(Knn, KernelsAtEverySimdLevel) {
         if (int(level) > int(faiss::max_supported_simd_level())) continue;
         faiss::set_simd_level(level);
         // (d, nb, nq): packed with chunked d, rows with narrow tails and full tails,
-        // direct.
+        // direct, many query blocks against one database block.
         const size_t shapes[][3] = {{300, 700, 270}, {37, 900, 300}, {300, 500, 40},
                                     {300, 500, 57},  {5, 1000, 23},  {130, 333, 100},
-                                    {37, 900, 3},    {300, 500, 1}};
+                                    {37, 900, 3},    {300, 500, 1},  {8, 100, 9000}};
         for (auto& s : shapes) {
             const size_t d = s[0], nb = s[1], nq = s[2];
             auto xb = faiss::test::random_vectors(nb, d, d + nb);
