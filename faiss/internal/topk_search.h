@@ -4,7 +4,8 @@
 // IndexFlatCodes search. Private: never installed.
 //
 // Paths, chosen per call and per tile:
-//  - GEMM path (nq >= kBlasMinQueries, L2 or inner product). With AVX2 / AVX-512, fused
+//  - GEMM path (nq >= kFusedMinQueries or kBlasMinQueries, L2 or inner product). With AVX2 /
+//  AVX-512, fused
 //    register-blocked kernels (faiss/internal/topk_fused.h) compute tiles of dot
 //    products in registers and test them against the per-query top-k threshold before
 //    anything reaches memory: "packed" layout for many queries, "rows" layout (database
@@ -31,8 +32,11 @@ struct RangeSearchResult;
 
 namespace faiss::internal {
 
-/// Queries at or above this count use the GEMM path (Faiss uses the same default).
+/// Queries at or above this count use the GEMM path with OpenBLAS (Faiss uses the same
+/// default)...
 constexpr size_t kBlasMinQueries = 20;
+/// ... or with the fused kernels, which pay off sooner (measured crossover at d = 128).
+constexpr size_t kFusedMinQueries = 7;
 
 /// The database side of a search.
 struct ExactDatabase {

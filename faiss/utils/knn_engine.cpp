@@ -54,7 +54,8 @@ struct Plan {
 // descheduled (loaded machine) or slower does not hold the others up at the end.
 Plan make_plan(const ExactDatabase& db, size_t nq, size_t k) {
     Plan plan;
-    plan.gemm = nq >= kBlasMinQueries && db.d > 0 &&
+    const size_t min_queries = fused_kernel_available() ? kFusedMinQueries : kBlasMinQueries;
+    plan.gemm = nq >= min_queries && db.d > 0 &&
                 (db.metric == METRIC_L2 || db.metric == METRIC_INNER_PRODUCT);
     size_t nt = omp_in_parallel() ? 1 : size_t(std::max(1, omp_get_max_threads()));
     const double work = double(nq) * double(db.nb) * double(std::max<size_t>(db.d, 1));
