@@ -55,11 +55,13 @@ void Clustering::post_process_centroids() {
     }
 }
 
-void Clustering::lloyd_iteration(RunState& s, int iter, Index& index) {
+double Clustering::assign_and_accumulate(RunState& s, Index& index, size_t c0,
+                                         float* centroids_out) {
+    // One search call for all points: every call costs the index a thread team and
+    // its own set-up, which a blocked loop would pay many times per iteration.
     const auto ts = std::chrono::steady_clock::now();
     index.search(s.n, s.x, 1, s.dis.data(), s.assign.data());
     s.t_search += seconds_since(ts);
-
     double obj = 0;
     for (idx_t i = 0; i < s.n; i++) {
         const idx_t a = s.assign[i];
@@ -69,12 +71,21 @@ void Clustering::lloyd_iteration(RunState& s, int iter, Index& index) {
                       (long long)a, (long long)i, k);
         obj += (s.weights ? double(s.weights[i]) : 1.0) * double(s.dis[i]);
     }
+    std::vector<size_t> owned(k - c0);
+    for (size_t c = c0; c < k; c++)
+        owned[c - c0] = c;
+    km::CentroidSums sums(d, k, std::move(owned));
+    sums.add(size_t(s.n), s.x, s.weights, s.assign.data());
+    sums.write_means(centroids_out);
+    return obj;
+}
+
+void Clustering::lloyd_iteration(RunState& s, int iter, Index& index) {
+    const size_t c0 = frozen_centroids ? s.n_input : 0;
+    const double obj = assign_and_accumulate(s, index, c0, centroids.data());
     const double imbalance = km::imbalance_factor(size_t(s.n), k, s.assign.data());
 
-    const size_t c0 = frozen_centroids ? s.n_input : 0;
     std::vector<idx_t> sizes = km::cluster_sizes(size_t(s.n), k, s.assign.data(), s.weights);
-    km::update_centroids(d, size_t(s.n), k, c0, s.x, s.weights, s.assign.data(), sizes,
-                         centroids.data());
     const int nsplit =
         km::reseed_empty_clusters(d, size_t(s.n), k, c0, s.x, s.weights, s.dis.data(), s.similarity,
                                   s.assign.data(), sizes, centroids.data());
@@ -176,6 +187,7 @@ void Clustering::train(idx_t n, const float* x, Index& index, const float* x_wei
     std::vector<ClusteringIterationStats> best_stats;
     double best_obj = 0;
     for (int redo = 0; redo < nredo; redo++) {
+        if (verbose && nredo > 1) printf("Run %d / %d\n", redo + 1, nredo);
         const double obj = run_once(s, redo, index);
         const bool better = s.similarity ? obj > best_obj : obj < best_obj;
         if (redo == 0 || better) {

@@ -104,6 +104,8 @@ void Index::compute_residual(const float* x, float* residual, idx_t key) const {
 void Index::compute_residual_n(idx_t n, const float* xs, float* residuals,
                                const idx_t* keys) const {
     FAISS_REQUIRE(n >= 0, invalid_argument, "n must be >= 0, got %lld", (long long)n);
+    FAISS_REQUIRE(n == 0 || (xs && residuals && keys), invalid_argument,
+                  "xs, residuals or keys is null");
     for (idx_t i = 0; i < n; i++) {
         compute_residual(xs + size_t(i) * d, residuals + size_t(i) * d, keys[i]);
     }

@@ -19,15 +19,18 @@ RangeSearchResult::~RangeSearchResult() {
 
 void RangeSearchResult::do_allocation() {
     FAISS_REQUIRE(lims != nullptr, invalid_argument, "lims is not allocated");
+    // As in Faiss: on entry lims[i] is the number of results of query i.
     size_t offset = 0;
     for (size_t i = 0; i < nq; i++) {
-        size_t count = lims[i + 1];
+        size_t count = lims[i];
         lims[i] = offset;
         offset += count;
     }
     lims[nq] = offset;
     delete[] labels;
     delete[] distances;
+    labels = nullptr;
+    distances = nullptr;
     labels = new idx_t[offset];
     distances = new float[offset];
 }
@@ -38,8 +41,7 @@ void RangeSearchResult::set_results(
                   "got results for %zu queries, the result was made for nq=%zu",
                   per_query.size(), nq);
     if (!lims) lims = new size_t[nq + 1]();
-    lims[0] = 0;
-    for (size_t i = 0; i < nq; i++) lims[i + 1] = per_query[i].size();
+    for (size_t i = 0; i < nq; i++) lims[i] = per_query[i].size();
     do_allocation();
     for (size_t i = 0; i < nq; i++) {
         size_t at = lims[i];

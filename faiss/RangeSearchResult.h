@@ -25,8 +25,8 @@ struct RangeSearchResult {
     RangeSearchResult(const RangeSearchResult&) = delete;
     RangeSearchResult& operator=(const RangeSearchResult&) = delete;
 
-    /// With lims[i+1] holding the count of query i (lims[0] = 0), turn the counts into
-    /// offsets and allocate labels and distances.
+    /// With lims[i] holding the number of results of query i (as in Faiss), turn the
+    /// counts into offsets and allocate labels and distances.
     virtual void do_allocation();
 
     /// Replace the content with per-query hit lists (id, distance). Used by indexes to

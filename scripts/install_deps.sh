@@ -58,6 +58,7 @@ pip_need() {
 
 pip_need numpy numpy
 pip_need pytest pytest
+pip_need ml_dtypes ml_dtypes  # bfloat16 arrays for the Python package tests
 if ((with_model)); then
   pip_need tokenizers tokenizers
   pip_need safetensors safetensors

@@ -35,7 +35,7 @@ REMOVED_ENV = {k: os.environ.pop(k) for k in BLAS_ENV_OVERRIDES if k in os.envir
 
 import numpy as np  # noqa: E402
 
-import faiss  # noqa: E402
+faiss = None  # imported by import_faiss() once the OpenMP settings are in the environment
 
 try:
     import threadpoolctl  # noqa: E402
@@ -77,6 +77,10 @@ def parse_args():
                    help="minimum mean label overlap between the two sides")
     p.add_argument("--obj-tol", type=float, default=0.01,
                    help="maximum relative difference of the k-means objectives")
+    p.add_argument("--omp-wait-policy", choices=["passive", "active"], default=None,
+                   help="set OMP_WAIT_POLICY for both sides (default: leave the environment"
+                   " as it is). 'passive' stops idle OpenMP threads from spinning, which"
+                   " on a loaded machine otherwise dominates multi-threaded timings")
     args = p.parse_args()
     args.case_names = list(CASES) if args.cases == "all" else args.cases.split(",")
     unknown = [c for c in args.case_names if c not in CASES]
@@ -86,6 +90,15 @@ def parse_args():
     if args.repeats < 1 or args.warmup < 0 or min(args.thread_list) < 1:
         p.error("need --repeats >= 1, --warmup >= 0, threads >= 1")
     return args
+
+
+def import_faiss(args):
+    """Imports faiss-cpu after the environment both sides share has been set."""
+    global faiss
+    if args.omp_wait_policy:
+        os.environ["OMP_WAIT_POLICY"] = args.omp_wait_policy.upper()
+    import faiss as faiss_module
+    faiss = faiss_module
 
 
 def case_params(name, quick):
@@ -326,7 +339,8 @@ def environment(argv):
         command=shlex.join(argv), host=platform.node(), nproc=os.cpu_count(),
         cpu=cpu_model(), faiss_version=faiss.__version__, faiss_simd=simd,
         faiss_compile_options=faiss.get_compile_options().strip(), faiss_blas=faiss_blas(),
-        numpy=np.__version__, removed_env=REMOVED_ENV, load_start=os.getloadavg())
+        numpy=np.__version__, removed_env=REMOVED_ENV, load_start=os.getloadavg(),
+        omp_wait_policy=os.environ.get("OMP_WAIT_POLICY", "unset (runtime default)"))
 
 
 def markdown(env, rows, args):
@@ -342,7 +356,9 @@ def markdown(env, rows, args):
            "- %d warm-up + %d timed runs per cell; medians, ratio = ours / faiss "
            "(< 1 means ours is faster); 'min' columns use the fastest run"
            % (args.warmup, args.repeats),
-           "- load average (1 min) at start: %.2f" % env["load_start"][0]]
+           "- OMP_WAIT_POLICY (both sides): %s" % env["omp_wait_policy"],
+           "- load average (1 min) at start: %.2f, at end: %.2f"
+           % (env["load_start"][0], env["load_end"][0])]
     if env["removed_env"]:
         out.append("- unset for the run: %s" % ", ".join(
             "%s=%s" % kv for kv in env["removed_env"].items()))
@@ -360,8 +376,12 @@ def markdown(env, rows, args):
 
 def main():
     args = parse_args()
-    env = environment([os.path.relpath(sys.argv[0], REPO) if os.path.isabs(sys.argv[0])
-                       else sys.argv[0]] + sys.argv[1:])
+    import_faiss(args)
+    python = sys.executable
+    if python.startswith(REPO + os.sep):
+        python = os.path.relpath(python, REPO)
+    script = os.path.relpath(sys.argv[0], REPO) if os.path.isabs(sys.argv[0]) else sys.argv[0]
+    env = environment([python, script] + sys.argv[1:])
     for k, v in env["removed_env"].items():
         print("note: unset %s=%s for this run (both sides use OpenBLAS's own detection)"
               % (k, v), flush=True)

@@ -13,15 +13,14 @@ namespace faiss::internal {
 /// printf-style formatting into a std::string.
 std::string format_message(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 
-[[noreturn]] void throw_exception(ErrorCode code, const char* function, const char* file,
-                                  int line, const std::string& message);
+[[noreturn]] void throw_exception(ErrorCode code, const char* function, const char* file, int line,
+                                  const std::string& message);
 
 }  // namespace faiss::internal
 
 /// Throw a FaissException with the given ErrorCode member name and printf-style message.
-#define FAISS_THROW_CODE(code, ...)                                                    \
-    ::faiss::internal::throw_exception(::faiss::ErrorCode::code, __func__, __FILE__,   \
-                                       __LINE__,                                       \
+#define FAISS_THROW_CODE(code, ...)                                                            \
+    ::faiss::internal::throw_exception(::faiss::ErrorCode::code, __func__, __FILE__, __LINE__, \
                                        ::faiss::internal::format_message(__VA_ARGS__))
 
 /// Throw when `cond` is false.

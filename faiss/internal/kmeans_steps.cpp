@@ -119,83 +119,74 @@ std::vector<idx_t> cluster_sizes(size_t n, size_t k, const idx_t* assign, const 
     return sizes;
 }
 
-namespace {
-
-// acc[0..d) += w * xi, in double.
-inline void add_weighted(size_t d, const float* xi, double w, double* acc) {
-    for (size_t j = 0; j < d; j++)
-        acc[j] += w * double(xi[j]);
+CentroidSums::CentroidSums(size_t d, size_t k, std::vector<size_t> clusters)
+    : d_(d), clusters_(std::move(clusters)), slot_(k, -1) {
+    for (size_t t = 0; t < clusters_.size(); t++)
+        slot_[clusters_[t]] = int64_t(t);
+    sums_.assign(clusters_.size() * d, 0.0);
+    wsum_.assign(clusters_.size(), 0.0);
 }
 
-inline void add_plain(size_t d, const float* xi, double* acc) {
-    for (size_t j = 0; j < d; j++)
-        acc[j] += double(xi[j]);
-}
-
-// Recompute the centroids of the listed clusters (each with sizes[c] > 0) as weighted
-// means. The list is cut into one contiguous part per thread, balanced by member
-// count; each thread streams through the points in order and sums those of its own
-// clusters in double. A centroid's sum is thus always formed by one thread in point
-// order, whatever the thread count, and x is read sequentially (no gather).
-void recompute_listed(size_t d, size_t n, size_t k, const float* x, const float* weights,
-                      const idx_t* assign, const std::vector<size_t>& clusters,
-                      const std::vector<idx_t>& sizes, float* centroids) {
-    const size_t nc = clusters.size();
-    if (nc == 0) return;
-    std::vector<int64_t> slot(k, -1);
-    size_t members = 0;
-    for (size_t t = 0; t < nc; t++) {
-        slot[clusters[t]] = int64_t(t);
-        members += size_t(sizes[clusters[t]]);
+void CentroidSums::add_range(size_t nb, const float* x, const float* weights, const idx_t* assign,
+                             int64_t lo, int64_t hi) {
+    const size_t d = d_;
+    for (size_t i = 0; i < nb; i++) {
+        const int64_t s = slot_[assign[i]];
+        if (s < lo || s >= hi) continue;
+        double* acc = sums_.data() + size_t(s) * d;
+        const float* xi = x + i * d;
+        if (weights) {
+            const double w = weights[i];
+            if (!(w > 0)) continue;
+            for (size_t j = 0; j < d; j++)
+                acc[j] += w * double(xi[j]);
+            wsum_[s] += w;
+        } else {
+            for (size_t j = 0; j < d; j++)
+                acc[j] += double(xi[j]);
+            wsum_[s] += 1;
+        }
     }
-    const int nt = int(std::min<size_t>(size_t(omp_get_max_threads()), nc));
-    // Part r covers list positions [bounds[r], bounds[r+1]).
-    std::vector<size_t> bounds(nt + 1, nc);
+}
+
+void CentroidSums::add(size_t nb, const float* x, const float* weights, const idx_t* assign) {
+    const int64_t nc = int64_t(clusters_.size());
+    const int nt = int(std::min<int64_t>(omp_get_max_threads(), nc));
+    if (nt <= 1 || nb * d_ < (size_t(1) << 15)) {
+        add_range(nb, x, weights, assign, 0, nc);
+        return;
+    }
+    // Cut the list into nt contiguous parts holding about as many of this block's points.
+    std::vector<int64_t> count(size_t(nc) + 1, 0);
+    for (size_t i = 0; i < nb; i++) {
+        const int64_t s = slot_[assign[i]];
+        if (s >= 0) count[size_t(s)]++;
+    }
+    std::vector<int64_t> bounds(size_t(nt) + 1, nc);
     bounds[0] = 0;
-    size_t acc_members = 0, part = 1;
-    for (size_t t = 0; t < nc && part < size_t(nt); t++) {
-        acc_members += size_t(sizes[clusters[t]]);
-        if (acc_members * size_t(nt) >= members * part) bounds[part++] = t + 1;
+    int64_t seen = 0;
+    int part = 1;
+    for (int64_t s = 0; s < nc && part < nt; s++) {
+        seen += count[size_t(s)];
+        if (seen * nt >= int64_t(nb) * part) bounds[size_t(part++)] = s + 1;
     }
 #pragma omp parallel num_threads(nt)
     {
         const int r = omp_get_thread_num();
-        const int64_t lo = int64_t(bounds[r]), hi = int64_t(bounds[r + 1]);
-        std::vector<double> sums(size_t(hi - lo) * d, 0.0);
-        std::vector<double> wsum(size_t(hi - lo), 0.0);
-        for (size_t i = 0; i < n; i++) {
-            const int64_t s = slot[assign[i]];
-            if (s < lo || s >= hi) continue;
-            double* acc = sums.data() + size_t(s - lo) * d;
-            if (weights) {
-                if (!(weights[i] > 0)) continue;
-                add_weighted(d, x + i * d, weights[i], acc);
-                wsum[s - lo] += weights[i];
-            } else {
-                add_plain(d, x + i * d, acc);
-                wsum[s - lo] += 1;
-            }
-        }
-        for (int64_t s = lo; s < hi; s++) {
-            if (wsum[s - lo] == 0) continue;
-            const double inv = 1.0 / wsum[s - lo];
-            const double* acc = sums.data() + size_t(s - lo) * d;
-            float* c = centroids + clusters[s] * d;
-            for (size_t j = 0; j < d; j++)
-                c[j] = float(acc[j] * inv);
-        }
+        add_range(nb, x, weights, assign, bounds[size_t(r)], bounds[size_t(r) + 1]);
     }
 }
 
-}  // namespace
-
-void update_centroids(size_t d, size_t n, size_t k, size_t c0, const float* x, const float* weights,
-                      const idx_t* assign, const std::vector<idx_t>& sizes, float* centroids) {
-    std::vector<size_t> clusters;
-    for (size_t c = c0; c < k; c++) {
-        if (sizes[c] > 0) clusters.push_back(c);
+void CentroidSums::write_means(float* centroids) const {
+    const int64_t nc = int64_t(clusters_.size());
+    for (int64_t s = 0; s < nc; s++) {
+        if (wsum_[s] == 0) continue;
+        const double inv = 1.0 / wsum_[s];
+        const double* acc = sums_.data() + size_t(s) * d_;
+        float* c = centroids + clusters_[s] * d_;
+        for (size_t j = 0; j < d_; j++)
+            c[j] = float(acc[j] * inv);
     }
-    recompute_listed(d, n, k, x, weights, assign, clusters, sizes, centroids);
 }
 
 namespace {
@@ -262,7 +253,11 @@ int reseed_empty_clusters(size_t d, size_t n, size_t k, size_t c0, const float* 
     }
     std::sort(donors.begin(), donors.end());
     donors.erase(std::unique(donors.begin(), donors.end()), donors.end());
-    recompute_listed(d, n, k, x, weights, assign, donors, sizes, centroids);
+    if (!donors.empty()) {
+        CentroidSums sums(d, k, std::move(donors));
+        sums.add(n, x, weights, assign);
+        sums.write_means(centroids);
+    }
     return nsplit;
 }
 

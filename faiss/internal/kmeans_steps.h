@@ -55,11 +55,28 @@ void kmeanspp_init(size_t d, size_t n, const float* x, const float* weights, siz
 /// Number of points with weight > 0 in each of the k clusters.
 std::vector<idx_t> cluster_sizes(size_t n, size_t k, const idx_t* assign, const float* weights);
 
-/// centroids[c] = weighted mean of the points of cluster c, for c in [c0, k) with
-/// sizes[c] > 0; other centroids are left untouched. Parallel; the result does not depend
-/// on the number of threads.
-void update_centroids(size_t d, size_t n, size_t k, size_t c0, const float* x, const float* weights,
-                      const idx_t* assign, const std::vector<idx_t>& sizes, float* centroids);
+/// Weighted sums of the points of a list of clusters, fed block by block, for the
+/// centroid update. Each cluster's sum is formed in double, in point order, by one thread
+/// (threads own contiguous parts of the list), so the result does not depend on the
+/// thread count. The points of one block are read in order (no gather).
+class CentroidSums {
+  public:
+    /// Sums for the listed cluster ids (each < k, distinct).
+    CentroidSums(size_t d, size_t k, std::vector<size_t> clusters);
+    /// Add the nb points x (nb x d) with their weights (nb, or null) and clusters
+    /// (assign, nb ids < k); points of unlisted clusters or with weight 0 are skipped.
+    void add(size_t nb, const float* x, const float* weights, const idx_t* assign);
+    /// centroids[c] (k x d) = mean, for the listed clusters that received weight > 0.
+    void write_means(float* centroids) const;
+
+  private:
+    void add_range(size_t nb, const float* x, const float* weights, const idx_t* assign, int64_t lo,
+                   int64_t hi);
+    size_t d_;
+    std::vector<size_t> clusters_;
+    std::vector<int64_t> slot_;  // cluster id -> list position, -1 when not listed
+    std::vector<double> sums_, wsum_;
+};
 
 /// Reseed the clusters in [c0, k) that have no member (rule in faiss/Clustering.h).
 /// dis (n) are the assignment distances, similarity tells whether larger is better.

@@ -16,7 +16,7 @@
 namespace faiss::internal {
 
 class ExceptionCollector {
-public:
+  public:
     template <class F>
     void run(F&& body) noexcept {
         if (failed_.load(std::memory_order_relaxed)) return;  // stop doing useless work
@@ -40,7 +40,7 @@ public:
         }
     }
 
-private:
+  private:
     std::atomic<bool> failed_{false};
     std::mutex mutex_;
     std::exception_ptr first_;

@@ -3,13 +3,16 @@
 // The brute-force search engine behind IndexFlat, the knn_* functions and the generic
 // IndexFlatCodes search. Private: never installed.
 //
-// Two paths, chosen per call:
-//  - GEMM path (nq >= kBlasMinQueries, L2 or inner product): query blocks x database
-//    blocks, one sgemm per block into a small per-thread buffer, then the distances are
-//    finished and offered to the per-query top-k while the buffer is still in cache.
-//    The full nq x nb matrix is never materialised.
-//  - Direct path (few queries, or L1 / Linf / Lp): per database chunk, one batched
-//    kernel call per query (fvec_L2sqr_ny ...), chunk kept in cache across the queries.
+// Paths, chosen per call and per tile:
+//  - GEMM path (nq >= kBlasMinQueries, L2 or inner product). With AVX2 / AVX-512, fused
+//    register-blocked kernels (faiss/internal/topk_fused.h) compute tiles of dot
+//    products in registers and test them against the per-query top-k threshold before
+//    anything reaches memory: "packed" layout for many queries, "rows" layout (database
+//    read in place) for fewer. At the scalar level: OpenBLAS sgemm into a small
+//    per-thread buffer, then the rows. The full nq x nb matrix is never materialised.
+//  - Direct path (few queries, or L1 / Linf / Lp): database chunks kept in cache while
+//    each query of the tile scores them (fused row-order kernel, or the batched
+//    distance kernels of faiss/utils/distances.h).
 // Work is split over OpenMP threads by queries when there are many, otherwise by
 // database ranges whose partial top-k are merged at the end. Small problems run on the
 // calling thread without a parallel region.

@@ -88,6 +88,23 @@ TEST(Clustering, WeightedMatchesReference) {
     compare_with_reference(clus, ref, niter);
 }
 
+TEST(Clustering, AllZeroWeightsLeaveCentroidsAlone) {
+    const size_t d = 3, n = 200, k = 4;
+    auto x = random_vectors(n, d, 27);
+    std::vector<float> w(n, 0.0f);
+    Clustering clus(d, k);
+    clus.niter = 3;
+    clus.centroids = first_rows(x, d, k);
+    const std::vector<float> init = clus.centroids;
+    auto index = make_flat(d);
+    clus.train(n, x.data(), *index, w.data());
+    EXPECT_EQ(clus.centroids, init);
+    for (auto& st : clus.iteration_stats) {
+        EXPECT_EQ(st.obj, 0.0f);
+        EXPECT_EQ(st.nsplit, 0);
+    }
+}
+
 TEST(Clustering, EmptyClusterTakesWorstServedPoint) {
     const size_t d = 4, n = 300, k = 6, niter = 6;
     auto x = random_vectors(n, d, 13);

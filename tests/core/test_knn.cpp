@@ -4,6 +4,7 @@
 #include "core/test_flat_check.h"
 
 #include <faiss/internal/topk.h>
+#include <faiss/simd/simd_level.h>
 #include <faiss/utils/distances.h>
 
 #include <gtest/gtest.h>
@@ -285,4 +286,53 @@ TEST(TopK, HeapSortOrdersByScoreThenId) {
     const int64_t expect_ids[] = {5, 1, 3, 8, 2, 6, 10, 0, 9};
     for (size_t i = 0; i < k; i++)
         EXPECT_EQ(ids[i], expect_ids[i]) << i;
+}
+
+// Every kernel the CPU offers (OpenBLAS and the distance kernels at the scalar level,
+// the fused kernels at avx2 / avx512), in every fused layout (packed: many queries;
+// rows: fewer queries, with and without a narrow last panel; direct: very few), with d
+// cut in chunks or not.
+TEST(Knn, KernelsAtEverySimdLevel) {
+    const faiss::SimdLevel saved = faiss::get_simd_level();
+    const faiss::SimdLevel levels[] = {faiss::SimdLevel::scalar, faiss::SimdLevel::avx2,
+                                       faiss::SimdLevel::avx512};
+    faiss::test::ModuloSelector sel(5, 2);
+    for (faiss::SimdLevel level : levels) {
+        if (int(level) > int(faiss::max_supported_simd_level())) continue;
+        faiss::set_simd_level(level);
+        // (d, nb, nq): packed with chunked d, rows with narrow tails and full tails,
+        // direct, many query blocks against one database block.
+        const size_t shapes[][3] = {{300, 700, 270}, {37, 900, 300}, {300, 500, 40},
+                                    {300, 500, 57},  {5, 1000, 23},  {130, 333, 100},
+                                    {37, 900, 3},    {300, 500, 1},  {8, 100, 9000}};
+        for (auto& s : shapes) {
+            const size_t d = s[0], nb = s[1], nq = s[2];
+            auto xb = faiss::test::random_vectors(nb, d, d + nb);
+            auto xq = faiss::test::random_vectors(nq, d, d + nq);
+            // Query 0 is the last database vector: a kernel that pads a partial block
+            // by repeating its last row must not report the copies.
+            std::copy(xb.end() - d, xb.end(), xq.begin());
+            for (MetricType m : {faiss::METRIC_L2, faiss::METRIC_INNER_PRODUCT}) {
+                for (size_t k : {size_t(1), size_t(12)}) {
+                    SCOPED_TRACE(testing::Message() << "level=" << faiss::simd_level_name(level)
+                                                    << " d=" << d << " nb=" << nb << " nq=" << nq
+                                                    << " k=" << k << " metric=" << int(m));
+                    for (const faiss::IDSelector* s :
+                         {(faiss::IDSelector*)nullptr, (faiss::IDSelector*)&sel}) {
+                        std::vector<float> D;
+                        std::vector<idx_t> I;
+                        run_knn(m, xq, xb, d, k, D, I, 0, s);
+                        // The first and the last queries: the edges of the kernel blocks.
+                        const size_t edge = std::min<size_t>(nq, 6), tail = nq - edge;
+                        faiss::test::expect_knn_matches(xq.data(), edge, xb.data(), nb, d, k, m,
+                                                        D.data(), I.data(), 0, s);
+                        faiss::test::expect_knn_matches(xq.data() + tail * d, edge, xb.data(), nb,
+                                                        d, k, m, D.data() + tail * k,
+                                                        I.data() + tail * k, 0, s);
+                    }
+                }
+            }
+        }
+    }
+    faiss::set_simd_level(saved);
 }

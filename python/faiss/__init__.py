@@ -1,0 +1,44 @@
+"""Vector similarity search, with the Python API of Faiss.
+
+    import faiss
+    index = faiss.IndexFlatL2(d)
+    index.add(xb)
+    D, I = index.search(xq, k)
+
+The C++ classes come from the SWIG module faiss.swigfaiss; this package adds the
+numpy-facing methods (class_wrappers) and module helpers (extra_wrappers). Every C++ call
+releases the GIL; C++ errors raise RuntimeError with the C++ message.
+"""
+
+from .swigfaiss import *  # noqa: F401,F403
+from . import swigfaiss
+from .swigfaiss import swig_ptr, rev_swig_ptr  # noqa: F401
+
+from . import class_wrappers
+from .array_conversions import (  # noqa: F401
+    copy_array_to_vector,
+    vector_float_to_array,
+    vector_to_array,
+)
+from .extra_wrappers import (  # noqa: F401
+    Kmeans,
+    get_compile_options,
+    knn,
+    lrand,
+    normalize_L2,
+    rand,
+    randint,
+    randn,
+)
+
+__version__ = swigfaiss.FAISS_VERSION_STRING
+
+class_wrappers.install()
+
+# Older Faiss names of the vector proxies.
+FloatVector = swigfaiss.Float32Vector
+DoubleVector = swigfaiss.Float64Vector
+ByteVector = swigfaiss.UInt8Vector
+IntVector = swigfaiss.Int32Vector
+LongVector = swigfaiss.Int64Vector
+Uint64Vector = swigfaiss.UInt64Vector

@@ -1,0 +1,73 @@
+// The Index family, search parameters, id selectors and range search results.
+//
+// Index pointers returned to Python (fields such as IndexIDMap.index, and later factory
+// functions) are wrapped as their most derived wrapped class, so Python sees an
+// IndexFlatL2 rather than a bare Index. The class is found from the C++ dynamic type,
+// so a newly wrapped index type needs no entry here.
+
+%{
+#include <cxxabi.h>
+
+#include <cstdlib>
+#include <string>
+#include <typeindex>
+#include <typeinfo>
+#include <unordered_map>
+
+// SWIG type of the most derived wrapped class of an object's dynamic type, or null when
+// that class is not wrapped. Called with the GIL held, which guards the cache.
+static swig_type_info* faiss_py_dynamic_type(const std::type_info& info) {
+    static std::unordered_map<std::type_index, swig_type_info*> cache;
+    auto it = cache.find(std::type_index(info));
+    if (it != cache.end()) return it->second;
+    int status = 0;
+    char* name = abi::__cxa_demangle(info.name(), nullptr, nullptr, &status);
+    swig_type_info* type = nullptr;
+    if (status == 0 && name) {
+        const std::string pointer_name = std::string(name) + " *";
+        type = SWIG_TypeQuery(pointer_name.c_str());
+        if (type && !type->clientdata) type = nullptr;  // known pointer, no proxy class
+    }
+    std::free(name);
+    cache.emplace(std::type_index(info), type);
+    return type;
+}
+
+template <typename T>
+static PyObject* faiss_py_new_polymorphic(T* ptr, swig_type_info* static_type, int own) {
+    if (ptr) {
+        if (swig_type_info* type = faiss_py_dynamic_type(typeid(*ptr))) {
+            return SWIG_NewPointerObj(dynamic_cast<void*>(ptr), type, own);
+        }
+    }
+    return SWIG_NewPointerObj(static_cast<void*>(ptr), static_type, own);
+}
+%}
+
+%typemap(out) faiss::Index* {
+    $result = faiss_py_new_polymorphic($1, $descriptor(faiss::Index*), $owner);
+}
+%typemap(out) const faiss::Index* {
+    $result = faiss_py_new_polymorphic(const_cast<faiss::Index*>($1),
+                                       $descriptor(faiss::Index*), $owner);
+}
+
+// Members SWIG cannot express usefully.
+%ignore faiss::IDSelectorBatch::set;
+%ignore faiss::IDSelectorTranslated::id_map;
+%ignore faiss::IndexIDMap2::rev_map;
+%ignore faiss::RangeSearchResult::set_results;
+
+%include <faiss/MetricType.h>
+%include <faiss/Index.h>
+%include <faiss/IDSelector.h>
+%include <faiss/RangeSearchResult.h>
+%include <faiss/IndexFlatCodes.h>
+%include <faiss/IndexFlat.h>
+%include <faiss/IndexIDMap.h>
+
+%inline %{
+/// The same index object, seen from Python as its most derived class (as Faiss's
+/// downcast_index; Index pointers returned by this module are already downcast).
+faiss::Index* downcast_index(faiss::Index* index) { return index; }
+%}
