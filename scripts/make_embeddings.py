@@ -24,6 +24,7 @@ import ast
 import importlib.util
 import json
 import math
+import multiprocessing
 import os
 import re
 import sys
@@ -31,6 +32,12 @@ import sysconfig
 import time
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# One BLAS thread per process; the batches are spread over worker processes instead. The
+# per-head products are small, and threaded BLAS on them spin-waits: on a busy 2-core
+# machine that made the run several times slower than one thread.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+# The texts are tokenized before the workers fork; this keeps the tokenizer from warning.
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import numpy as np  # noqa: E402
 
@@ -251,16 +258,13 @@ def load_model():
     return MiniLM(model_dir), tokenizer
 
 
-def embed(model, tokenizer, texts, tokens_per_batch=8192, progress=True):
-    """Embeddings of texts (n x 384), in the input order. Texts are batched by similar
-    length so little compute goes to padding."""
-    encodings = tokenizer.encode_batch(texts)
-    order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-    out = np.empty((len(texts), model.dim), dtype=np.float32)
-    start, reported, t0 = 0, 0, time.time()
+def length_batches(encodings, tokens_per_batch):
+    """(positions, ids, mask) batches of texts of similar length, so little compute goes
+    to padding; each holds at most tokens_per_batch padded tokens (or one text)."""
+    order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
+    batches, start = [], 0
     while start < len(order):
-        # Sorted by length, so the last text of a batch is its longest: grow the batch
-        # while the padded size stays within the token budget.
+        # Sorted by length, so the last text of a batch is its longest.
         end = start + 1
         while end < len(order) and (end + 1 - start) * len(encodings[order[end]].ids) \
                 <= tokens_per_batch:
@@ -273,12 +277,45 @@ def embed(model, tokenizer, texts, tokens_per_batch=8192, progress=True):
             e = encodings[i].ids
             ids[row, :len(e)] = e
             mask[row, :len(e)] = 1
-        out[batch] = model.encode(ids, mask)
+        batches.append((batch, ids, mask))
         start = end
-        if progress and (start == len(order) or start - reported >= 2000):
-            reported = start
-            print(f"  embedded {start}/{len(texts)} texts, {time.time() - t0:.0f} s",
-                  flush=True)
+    return batches
+
+
+_model = None  # the model the (forked) workers run
+
+
+def _encode(ids_mask):
+    return _model.encode(*ids_mask)
+
+
+def embed(model, tokenizer, texts, workers=1, tokens_per_batch=8192, progress=True):
+    """Embeddings of texts (n x 384), in the input order, computed by `workers`
+    processes (forked, so they share the loaded weights)."""
+    global _model
+    _model = model
+    batches = length_batches(tokenizer.encode_batch(texts), tokens_per_batch)
+    work = [(ids, mask) for _, ids, mask in batches]
+    out = np.empty((len(texts), model.dim), dtype=np.float32)
+    pool = None
+    if workers > 1 and len(batches) > 1:
+        pool = multiprocessing.get_context("fork").Pool(workers)
+        results = pool.imap(_encode, work)
+    else:
+        results = map(_encode, work)
+    done, reported, t0 = 0, 0, time.time()
+    try:
+        for (positions, _, _), emb in zip(batches, results):
+            out[positions] = emb
+            done += len(positions)
+            if progress and (done == len(texts) or done - reported >= 2000):
+                reported = done
+                print(f"  embedded {done}/{len(texts)} texts, {time.time() - t0:.0f} s",
+                      flush=True)
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
     return out
 
 
@@ -336,6 +373,8 @@ def main():
     ap.add_argument("--max-base", type=int, default=50000, help="cap on base vectors")
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--force", action="store_true", help="recompute even if cached")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                    help="processes that run the model (default: one per core)")
     args = ap.parse_args()
 
     settings = {"format": FORMAT_VERSION, "model": "all-MiniLM-L6-v2", "max_tokens": MAX_TOKENS,
@@ -365,8 +404,8 @@ def main():
           f"{len(queries)} queries")
 
     t1 = time.time()
-    xq = embed(model, tokenizer, queries)
-    xb = embed(model, tokenizer, base)
+    xq = embed(model, tokenizer, queries, workers=args.workers)
+    xb = embed(model, tokenizer, base, workers=args.workers)
     secs = time.time() - t1
     print(f"make_embeddings.py: embedded {len(base) + len(queries)} texts in {secs:.0f} s")
 

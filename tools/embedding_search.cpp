@@ -53,15 +53,15 @@ std::vector<T> read_vecs(const std::string& path, size_t& n, size_t& d) {
     const auto bytes = static_cast<size_t>(in.tellg());
     in.seekg(0);
     int32_t dim = 0;
-    if (bytes < sizeof(dim) || !in.read(reinterpret_cast<char*>(&dim), sizeof(dim)) ||
-        dim <= 0 || dim > (1 << 20)) {
+    if (bytes < sizeof(dim) || !in.read(reinterpret_cast<char*>(&dim), sizeof(dim)) || dim <= 0 ||
+        dim > (1 << 20)) {
         throw std::runtime_error(path + ": not a vecs file (bad first dimension)");
     }
     const size_t row_bytes = sizeof(int32_t) + size_t(dim) * sizeof(T);
     if (bytes % row_bytes != 0) {
         throw std::runtime_error(path + ": size " + std::to_string(bytes) +
-                                 " is not a multiple of the row size " +
-                                 std::to_string(row_bytes) + " (truncated file?)");
+                                 " is not a multiple of the row size " + std::to_string(row_bytes) +
+                                 " (truncated file?)");
     }
     n = bytes / row_bytes;
     d = size_t(dim);
@@ -73,8 +73,7 @@ std::vector<T> read_vecs(const std::string& path, size_t& n, size_t& d) {
         in.read(reinterpret_cast<char*>(data.data() + i * d), std::streamsize(d * sizeof(T)));
         if (!in || row_dim != dim) {
             throw std::runtime_error(path + ": row " + std::to_string(i) + " has dimension " +
-                                     std::to_string(row_dim) + ", expected " +
-                                     std::to_string(dim));
+                                     std::to_string(row_dim) + ", expected " + std::to_string(dim));
         }
     }
     return data;
@@ -124,9 +123,8 @@ double recall_at(const std::vector<faiss::idx_t>& labels, int k,
 }
 
 /// Ground-truth ids (nq x k): from the .ivecs file, or by exact search.
-std::vector<faiss::idx_t> ground_truth(const Options& opt, const std::vector<float>& xb,
-                                       size_t nb, const std::vector<float>& xq, size_t nq,
-                                       size_t d) {
+std::vector<faiss::idx_t> ground_truth(const Options& opt, const std::vector<float>& xb, size_t nb,
+                                       const std::vector<float>& xq, size_t nq, size_t d) {
     std::vector<faiss::idx_t> gt(nq * size_t(opt.k));
     if (!opt.gt_path.empty()) {
         size_t gn = 0, gk = 0;
@@ -211,9 +209,8 @@ Options parse_args(int argc, char** argv) {
     return opt;
 }
 
-void search_and_report(const Options& opt, const faiss::Index& index,
-                       const std::vector<float>& xq, size_t nq, size_t d,
-                       const std::vector<faiss::idx_t>& gt) {
+void search_and_report(const Options& opt, const faiss::Index& index, const std::vector<float>& xq,
+                       size_t nq, size_t d, const std::vector<faiss::idx_t>& gt) {
     const size_t k = size_t(opt.k);
     std::vector<float> dist(nq * k);
     std::vector<faiss::idx_t> labels(nq * k);
@@ -236,9 +233,10 @@ void search_and_report(const Options& opt, const faiss::Index& index,
             index.search(1, xq.data() + q * d, opt.k, d1.data(), l1.data());
         }
         double t = seconds_since(start);
-        std::printf("single-query search: %zu queries one at a time, %.3f ms mean latency -> "
-                    "%.0f QPS\n",
-                    ns, 1e3 * t / double(ns), double(ns) / t);
+        std::printf(
+            "single-query search: %zu queries one at a time, %.3f ms mean latency -> "
+            "%.0f QPS\n",
+            ns, 1e3 * t / double(ns), double(ns) / t);
     }
 
     std::printf("recall: 1-recall@1 = %.4f", recall_at(labels, opt.k, gt, k, nq, 1));
@@ -262,8 +260,8 @@ int run(const Options& opt) {
         throw std::runtime_error("k = " + std::to_string(opt.k) + " exceeds the " +
                                  std::to_string(nb) + " base vectors");
     }
-    std::printf("data: %zu base vectors (%s), %zu queries (%s), d=%zu\n", nb,
-                opt.base_path.c_str(), nq, opt.query_path.c_str(), d);
+    std::printf("data: %zu base vectors (%s), %zu queries (%s), d=%zu\n", nb, opt.base_path.c_str(),
+                nq, opt.query_path.c_str(), d);
     std::printf("simd level: %s, threads: %d\n", faiss::simd_level_name(), omp_get_max_threads());
 
     std::unique_ptr<faiss::Index> index = make_index(opt, int(d));

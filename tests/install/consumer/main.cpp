@@ -31,12 +31,12 @@ int main() {
         }
     }
     if (index.ntotal != n || wrong != 0) {
-        std::printf("faiss_consumer: FAILED: ntotal %lld, %d of %d queries did not find "
-                    "themselves first\n",
-                    (long long)index.ntotal, wrong, n);
+        std::printf(
+            "faiss_consumer: FAILED: ntotal %lld, %d of %d queries did not find "
+            "themselves first\n",
+            (long long)index.ntotal, wrong, n);
         return 1;
     }
-    std::printf("faiss_consumer: OK, %d queries found themselves in an installed IndexFlatL2\n",
-                n);
+    std::printf("faiss_consumer: OK, %d queries found themselves in an installed IndexFlatL2\n", n);
     return 0;
 }
