@@ -16,6 +16,8 @@ namespace faiss {
 namespace {
 
 internal::ExactDatabase flat_database(const IndexFlat& index, const SearchParameters* params) {
+    FAISS_REQUIRE(is_known_metric(index.metric_type), invalid_argument, "unknown metric type %d",
+                  int(index.metric_type));
     internal::ExactDatabase db;
     db.d = size_t(index.d);
     db.nb = size_t(index.ntotal);
@@ -79,6 +81,8 @@ void IndexFlat::compute_distance_subset(idx_t n, const float* x, idx_t k, float*
                                         const idx_t* labels) const {
     internal::check_search(*this, n, x, k);
     FAISS_REQUIRE(n == 0 || (distances && labels), invalid_argument, "distances or labels is null");
+    FAISS_REQUIRE(is_known_metric(metric_type), invalid_argument, "unknown metric type %d",
+                  int(metric_type));
     const size_t nk = size_t(n) * size_t(k);
     for (size_t i = 0; i < nk; i++) {
         FAISS_REQUIRE(labels[i] >= -1 && labels[i] < ntotal, invalid_argument,

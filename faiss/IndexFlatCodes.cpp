@@ -91,6 +91,8 @@ void IndexFlatCodes::search(idx_t n, const float* x, idx_t k, float* distances, 
     db.decode_block = [this](size_t i0, size_t ni, float* out) {
         sa_decode(idx_t(ni), codes.data() + i0 * code_size, out);
     };
+    FAISS_REQUIRE(is_known_metric(metric_type), invalid_argument, "unknown metric type %d",
+                  int(metric_type));
     db.metric = metric_type;
     db.metric_arg = metric_arg;
     db.sel = params ? params->sel : nullptr;
@@ -109,6 +111,8 @@ void IndexFlatCodes::range_search(idx_t n, const float* x, float radius, RangeSe
     db.decode_block = [this](size_t i0, size_t ni, float* out) {
         sa_decode(idx_t(ni), codes.data() + i0 * code_size, out);
     };
+    FAISS_REQUIRE(is_known_metric(metric_type), invalid_argument, "unknown metric type %d",
+                  int(metric_type));
     db.metric = metric_type;
     db.metric_arg = metric_arg;
     db.sel = params ? params->sel : nullptr;

@@ -148,7 +148,12 @@ TEST(IndexFlat, BadArgumentsThrow) {
     idx_t bad_labels[2] = {0, 10};
     EXPECT_THROW(index.compute_distance_subset(1, x.data(), 2, D.data(), bad_labels),
                  faiss::FaissException);
-    EXPECT_EQ(index.ntotal, 10);  // failed calls changed nothing
+    EXPECT_EQ(index.ntotal, 10);                // failed calls changed nothing
+    index.metric_type = faiss::MetricType(77);  // a corrupted public field
+    EXPECT_THROW(index.search(2, x.data(), 2, D.data(), I.data()), faiss::FaissException);
+    idx_t labels[2] = {0, 1};
+    EXPECT_THROW(index.compute_distance_subset(1, x.data(), 2, D.data(), labels),
+                 faiss::FaissException);
 }
 
 TEST(IndexFlat, ReconstructAndCodecRoundTrip) {
