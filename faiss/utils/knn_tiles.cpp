@@ -3,6 +3,7 @@
 #include <faiss/internal/blas.h>
 #include <faiss/internal/topk.h>
 #include <faiss/internal/topk_tiles.h>
+#include <faiss/simd/dispatch.h>
 #include <faiss/utils/distances.h>
 
 #include <algorithm>
@@ -32,17 +33,15 @@ void direct_row(const ExactDatabase& db, const float* q, const float* yb, size_t
             fvec_inner_products_ny(row, q, yb, d, n);
             negate_block(row, n);
             break;
+        // The other metrics use the batched kernels: one dispatch per chunk, not per row.
         case METRIC_L1:
-            for (size_t j = 0; j < n; j++)
-                row[j] = fvec_L1(q, yb + j * d, d);
+            simd::distance_kernels().L1_ny(row, q, yb, d, n);
             break;
         case METRIC_Linf:
-            for (size_t j = 0; j < n; j++)
-                row[j] = fvec_Linf(q, yb + j * d, d);
+            simd::distance_kernels().Linf_ny(row, q, yb, d, n);
             break;
         case METRIC_Lp:
-            for (size_t j = 0; j < n; j++)
-                row[j] = fvec_Lp(q, yb + j * d, d, db.metric_arg);
+            simd::distance_kernels().Lp_ny(row, q, yb, d, n, db.metric_arg);
             break;
     }
 }
