@@ -20,6 +20,10 @@
 //
 // NaN: a NaN distance never enters a result; a query or stored vector that holds NaN
 // therefore never produces a match (a NaN query gets an all-padding row).
+// Infinity: a stored vector with an infinite component is at +inf (or NaN) L2/L1/Linf/Lp
+// distance from every finite query and is never returned by k-NN search; with inner
+// product its similarity may be +inf, a valid (best) result, -inf, or NaN (skipped).
+// Vectors are not scanned for NaN/inf on add: that is the caller's choice to make.
 //
 // Thread safety (unless a subclass says otherwise): const methods (search, range_search,
 // reconstruct ...) may run concurrently from many threads; methods that modify the index

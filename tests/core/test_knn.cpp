@@ -179,6 +179,40 @@ TEST(Knn, NaNNeverEntersResults) {
     }
 }
 
+// Documented in Index.h: a stored vector with an infinite component is at +inf (or NaN)
+// L2-like distance from every finite query, so it is never returned; with inner product
+// against a positive query it scores +inf and comes first.
+TEST(Knn, InfiniteVectorsFollowTheDocumentedRule) {
+    const size_t d = 12, nb = 90;
+    auto xb = faiss::test::random_vectors(nb, d, 5);
+    for (size_t i = 0; i < nb; i += 9) xb[i * d + 7] = std::numeric_limits<float>::infinity();
+    for (size_t nq : {size_t(2), size_t(40)}) {  // both engine paths
+        auto xq = faiss::test::random_vectors(nq, d, 6);
+        for (auto& v : xq) v += 0.5f;  // strictly positive: inf * q is +inf, never NaN
+        const size_t k = nb;
+        std::vector<float> D;
+        std::vector<idx_t> I;
+        for (MetricType m : {faiss::METRIC_L2, faiss::METRIC_L1}) {
+            run_knn(m, xq, xb, d, k, D, I);
+            for (size_t q = 0; q < nq; q++) {
+                for (size_t j = 0; j < k; j++) {
+                    const idx_t id = I[q * k + j];
+                    EXPECT_EQ(id < 0, j >= nb - nb / 9) << "metric=" << int(m) << " j=" << j;
+                    if (id >= 0) EXPECT_NE(id % 9, 0);
+                }
+            }
+        }
+        run_knn(faiss::METRIC_INNER_PRODUCT, xq, xb, d, k, D, I);
+        for (size_t q = 0; q < nq; q++) {
+            for (size_t j = 0; j < nb / 9; j++) {
+                EXPECT_EQ(I[q * k + j] % 9, 0) << "q=" << q << " j=" << j;
+                EXPECT_EQ(D[q * k + j], std::numeric_limits<float>::infinity());
+            }
+            EXPECT_GE(I[q * k + nb - 1], 0);  // every vector is a result
+        }
+    }
+}
+
 TEST(Knn, SelectorRestrictsCandidates) {
     const size_t d = 12, nb = 3000;
     auto xb = faiss::test::random_vectors(nb, d, 5);
