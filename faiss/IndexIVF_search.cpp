@@ -1,0 +1,266 @@
+// Search paths of IndexIVF: coarse assignment, then the per-list scanners, in parallel
+// over queries (batches) or over the probed lists (one large query).
+
+#include <faiss/IDSelector.h>
+#include <faiss/IndexIVF.h>
+#include <faiss/RangeSearchResult.h>
+#include <faiss/internal/checks.h>
+#include <faiss/internal/index_checks.h>
+#include <faiss/internal/omp_exceptions.h>
+#include <faiss/internal/topk.h>
+
+#include <omp.h>
+
+#include <algorithm>
+#include <memory>
+
+namespace faiss {
+
+namespace {
+
+/// A single query spreads over threads only when it scans at least this many codes;
+/// below, the thread team costs more than it saves.
+constexpr size_t kParallelProbeMinCodes = size_t(1) << 16;
+
+/// The options of one call, resolved from params and the index fields.
+SearchParametersIVF resolve_params(const IndexIVF& ivf, const SearchParameters* params) {
+    SearchParametersIVF out;
+    out.nprobe = ivf.nprobe;
+    out.max_codes = ivf.max_codes;
+    if (params) {
+        out.sel = params->sel;
+        if (auto* p = dynamic_cast<const SearchParametersIVF*>(params)) {
+            out.nprobe = p->nprobe;
+            out.max_codes = p->max_codes;
+            out.quantizer_params = p->quantizer_params;
+        }
+    }
+    FAISS_REQUIRE(out.nprobe > 0, invalid_argument, "nprobe must be > 0, got 0");
+    out.nprobe = std::min(out.nprobe, ivf.nlist);
+    return out;
+}
+
+/// Scan the probed lists of one query into the heap (k entries, internal sign).
+void scan_query(const IndexIVF& ivf, InvertedListScanner& scanner, const float* xi,
+                const idx_t* assign, const float* cdis, size_t nprobe, size_t max_codes,
+                float* heap_s, idx_t* heap_i, size_t k) {
+    scanner.set_query(xi);
+    size_t nscan = 0;
+    for (size_t j = 0; j < nprobe; j++) {
+        idx_t l = assign[j];
+        if (l < 0) continue;
+        FAISS_REQUIRE(size_t(l) < ivf.nlist, invalid_argument,
+                      "probed list %lld out of range [0, %zu)", (long long)l, ivf.nlist);
+        size_t sz = ivf.invlists->list_size(l);
+        if (sz == 0) continue;
+        scanner.set_list(l, cdis ? cdis[j] : 0.0f);
+        scanner.scan_codes(sz, ivf.invlists->get_codes(l), ivf.invlists->get_ids(l), heap_s, heap_i,
+                           k);
+        nscan += sz;
+        if (max_codes && nscan >= max_codes) break;
+    }
+}
+
+/// Sorted results from a heap; similarities get their sign back.
+void finish_heap(bool keep_max, size_t k, float* heap_s, idx_t* heap_i) {
+    internal::topk_heap_sort(k, heap_s, heap_i);
+    if (keep_max) {
+        for (size_t j = 0; j < k; j++)
+            heap_s[j] = -heap_s[j];
+    }
+}
+
+}  // namespace
+
+size_t IndexIVF::effective_nprobe(const SearchParameters* params) const {
+    return resolve_params(*this, params).nprobe;
+}
+
+void IndexIVF::search(idx_t n, const float* x, idx_t k, float* distances, idx_t* labels,
+                      const SearchParameters* params) const {
+    internal::check_search_outputs(*this, n, x, k, distances, labels);
+    check_ready();
+    if (n == 0) return;
+    SearchParametersIVF p = resolve_params(*this, params);
+    std::vector<idx_t> assign(size_t(n) * p.nprobe);
+    std::vector<float> cdis(size_t(n) * p.nprobe);
+    quantizer->search(n, x, idx_t(p.nprobe), cdis.data(), assign.data(), p.quantizer_params);
+    search_preassigned(n, x, k, assign.data(), cdis.data(), distances, labels, false, &p);
+}
+
+void IndexIVF::search_one_parallel(const float* x, idx_t k, const idx_t* assign, const float* cdis,
+                                   size_t np, size_t max_codes, float* heap_s, idx_t* heap_i,
+                                   bool store_pairs, const IDSelector* sel) const {
+    internal::ExceptionCollector errors;
+#pragma omp parallel
+    {
+        std::unique_ptr<InvertedListScanner> scanner;
+        std::vector<float> ls(k);
+        std::vector<idx_t> li(k);
+        internal::topk_heap_init(k, ls.data(), li.data());
+        errors.run([&] {
+            scanner.reset(get_InvertedListScanner(store_pairs, sel));
+            scanner->set_query(x);
+        });
+#pragma omp for schedule(dynamic)
+        for (int64_t j = 0; j < int64_t(np); j++) {
+            errors.run([&] {
+                scan_query(*this, *scanner, x, assign + j, cdis ? cdis + j : nullptr, 1, max_codes,
+                           ls.data(), li.data(), k);
+            });
+        }
+#pragma omp critical(faiss_ivf_merge)
+        for (idx_t j = 0; j < k; j++)
+            internal::topk_heap_offer(k, heap_s, heap_i, ls[j], li[j]);
+    }
+    errors.rethrow();
+}
+
+void IndexIVF::search_preassigned(idx_t n, const float* x, idx_t k, const idx_t* assign,
+                                  const float* centroid_dis, float* distances, idx_t* labels,
+                                  bool store_pairs, const SearchParametersIVF* params) const {
+    internal::check_search_outputs(*this, n, x, k, distances, labels);
+    check_ready();
+    FAISS_REQUIRE(n == 0 || assign != nullptr, invalid_argument,
+                  "search_preassigned: assign is null");
+    if (n == 0) return;
+    SearchParametersIVF p = resolve_params(*this, params);
+    const bool keep_max = is_similarity_metric(metric_type);
+    const int mode = parallel_mode & ~PARALLEL_MODE_NO_HEAP_INIT;
+    FAISS_REQUIRE(mode >= 0 && mode <= 3, invalid_argument,
+                  "parallel_mode must be 0..3 (plus flag 1024), got %d", parallel_mode);
+    const size_t kk = size_t(k);
+
+    bool over_probes = (mode == 1 || mode == 2) && p.max_codes == 0;
+    if (mode == 0 && n == 1 && p.max_codes == 0 && p.nprobe > 1 && omp_get_max_threads() > 1) {
+        size_t ncodes = 0;
+        for (size_t j = 0; j < p.nprobe; j++) {
+            if (assign[j] >= 0 && size_t(assign[j]) < nlist)
+                ncodes += invlists->list_size(assign[j]);
+        }
+        over_probes = ncodes >= kParallelProbeMinCodes;
+    }
+    if (over_probes) {
+        for (idx_t i = 0; i < n; i++) {
+            float* hs = distances + i * k;
+            idx_t* hi = labels + i * k;
+            internal::topk_heap_init(kk, hs, hi);
+            search_one_parallel(x + i * d, k, assign + i * p.nprobe,
+                                centroid_dis ? centroid_dis + i * p.nprobe : nullptr, p.nprobe,
+                                p.max_codes, hs, hi, store_pairs, p.sel);
+            finish_heap(keep_max, kk, hs, hi);
+        }
+        return;
+    }
+
+    internal::ExceptionCollector errors;
+#pragma omp parallel if (n > 1)
+    {
+        std::unique_ptr<InvertedListScanner> scanner;
+        errors.run([&] { scanner.reset(get_InvertedListScanner(store_pairs, p.sel)); });
+#pragma omp for schedule(dynamic)
+        for (idx_t i = 0; i < n; i++) {
+            errors.run([&] {
+                float* hs = distances + i * k;
+                idx_t* hi = labels + i * k;
+                internal::topk_heap_init(kk, hs, hi);
+                scan_query(*this, *scanner, x + i * d, assign + i * p.nprobe,
+                           centroid_dis ? centroid_dis + i * p.nprobe : nullptr, p.nprobe,
+                           p.max_codes, hs, hi, kk);
+                finish_heap(keep_max, kk, hs, hi);
+            });
+        }
+    }
+    errors.rethrow();
+}
+
+void IndexIVF::range_search(idx_t n, const float* x, float radius, RangeSearchResult* result,
+                            const SearchParameters* params) const {
+    internal::check_vectors(*this, n, x, "query");
+    FAISS_REQUIRE(is_trained, not_trained, "the IVF index is not trained");
+    FAISS_REQUIRE(result != nullptr, invalid_argument, "range_search: result is null");
+    check_ready();
+    SearchParametersIVF p = resolve_params(*this, params);
+    std::vector<idx_t> assign(size_t(n) * p.nprobe);
+    std::vector<float> cdis(size_t(n) * p.nprobe);
+    if (n > 0) {
+        quantizer->search(n, x, idx_t(p.nprobe), cdis.data(), assign.data(), p.quantizer_params);
+    }
+    range_search_preassigned(n, x, radius, assign.data(), cdis.data(), result, false, &p);
+}
+
+void IndexIVF::range_search_preassigned(idx_t n, const float* x, float radius, const idx_t* assign,
+                                        const float* centroid_dis, RangeSearchResult* result,
+                                        bool store_pairs, const SearchParametersIVF* params) const {
+    internal::check_vectors(*this, n, x, "query");
+    FAISS_REQUIRE(result != nullptr, invalid_argument, "range_search: result is null");
+    FAISS_REQUIRE(result->nq == size_t(n), invalid_argument,
+                  "range_search: result made for nq=%zu, got n=%lld queries", result->nq,
+                  (long long)n);
+    FAISS_REQUIRE(n == 0 || assign != nullptr, invalid_argument,
+                  "range_search_preassigned: assign is null");
+    check_ready();
+    SearchParametersIVF p = resolve_params(*this, params);
+    std::vector<std::vector<std::pair<idx_t, float>>> hits(n);
+    internal::ExceptionCollector errors;
+#pragma omp parallel if (n > 1)
+    {
+        std::unique_ptr<InvertedListScanner> scanner;
+        errors.run([&] { scanner.reset(get_InvertedListScanner(store_pairs, p.sel)); });
+#pragma omp for schedule(dynamic)
+        for (idx_t i = 0; i < n; i++) {
+            errors.run([&] {
+                scanner->set_query(x + i * d);
+                size_t nscan = 0;
+                for (size_t j = 0; j < p.nprobe; j++) {
+                    idx_t l = assign[i * p.nprobe + j];
+                    if (l < 0) continue;
+                    FAISS_REQUIRE(size_t(l) < nlist, invalid_argument,
+                                  "probed list %lld out of range [0, %zu)", (long long)l, nlist);
+                    size_t sz = invlists->list_size(l);
+                    if (sz == 0) continue;
+                    scanner->set_list(l, centroid_dis ? centroid_dis[i * p.nprobe + j] : 0.0f);
+                    scanner->scan_codes_range(sz, invlists->get_codes(l), invlists->get_ids(l),
+                                              radius, hits[i]);
+                    nscan += sz;
+                    if (p.max_codes && nscan >= p.max_codes) break;
+                }
+            });
+        }
+    }
+    errors.rethrow();
+    result->set_results(hits);
+}
+
+/*** InvertedListScanner ***/
+
+InvertedListScanner::InvertedListScanner(bool store_pairs, const IDSelector* sel)
+    : store_pairs(store_pairs), sel(sel) {}
+
+size_t InvertedListScanner::scan_codes(size_t n, const uint8_t* codes, const idx_t* ids,
+                                       float* heap_scores, idx_t* heap_ids, size_t k) const {
+    size_t nup = 0;
+    for (size_t j = 0; j < n; j++) {
+        float dis = distance_to_code(codes + j * code_size);
+        float s = keep_max ? -dis : dis;
+        idx_t label = label_of(ids, j);
+        if (!internal::topk_ranks_after(heap_scores[0], heap_ids[0], s, label)) continue;
+        if (sel && !sel->is_member(ids[j])) continue;
+        internal::topk_heap_replace_top(k, heap_scores, heap_ids, s, label);
+        nup++;
+    }
+    return nup;
+}
+
+void InvertedListScanner::scan_codes_range(size_t n, const uint8_t* codes, const idx_t* ids,
+                                           float radius,
+                                           std::vector<std::pair<idx_t, float>>& hits) const {
+    for (size_t j = 0; j < n; j++) {
+        float dis = distance_to_code(codes + j * code_size);
+        bool in = keep_max ? dis > radius : dis < radius;
+        if (!in || (sel && !sel->is_member(ids[j]))) continue;
+        hits.emplace_back(label_of(ids, j), dis);
+    }
+}
+
+}  // namespace faiss
