@@ -6,6 +6,9 @@
 // so a newly wrapped index type needs no entry here.
 
 %{
+#include <faiss/IndexScalarQuantizer.h>
+#include <faiss/quantizers/ScalarQuantizer.h>
+
 #include <cxxabi.h>
 
 #include <cstdlib>
@@ -65,6 +68,8 @@ static PyObject* faiss_py_new_polymorphic(T* ptr, swig_type_info* static_type, i
 %include <faiss/IndexFlatCodes.h>
 %include <faiss/IndexFlat.h>
 %include <faiss/IndexIDMap.h>
+%include <faiss/quantizers/ScalarQuantizer.h>
+%include <faiss/IndexScalarQuantizer.h>
 
 %inline %{
 /// The same index object, seen from Python as its most derived class (as Faiss's
