@@ -1,0 +1,211 @@
+// IndexPQ: product-quantizer codes searched by asymmetric distance tables.
+#include <faiss/IndexPQ.h>
+
+#include <faiss/IDSelector.h>
+#include <faiss/RangeSearchResult.h>
+#include <faiss/internal/checks.h>
+#include <faiss/internal/index_checks.h>
+#include <faiss/internal/omp_exceptions.h>
+#include <faiss/internal/topk.h>
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+#include <vector>
+
+namespace faiss {
+
+namespace {
+
+// Codes scored per block: the scores stay in L1 and the top-k threshold test of
+// topk_offer_block runs over a whole block.
+constexpr size_t kScanBlock = 256;
+
+// out[i] = sum_m tab[m][sub-code m of code i] for the n codes starting at codes.
+// tab is M x ksub. Fast paths for the byte-aligned (8 bits) and nibble (4 bits) layouts.
+void adc_scan(const ProductQuantizer& pq, const float* tab, const uint8_t* codes, size_t n,
+              float* out) {
+    const size_t M = pq.M, cs = pq.code_size;
+    if (pq.nbits == 8) {
+        for (size_t i = 0; i < n; i++) {
+            const uint8_t* c = codes + i * cs;
+            float s = 0;
+            for (size_t m = 0; m < M; m++)
+                s += tab[m * 256 + c[m]];
+            out[i] = s;
+        }
+    } else if (pq.nbits == 4) {
+        for (size_t i = 0; i < n; i++) {
+            const uint8_t* c = codes + i * cs;
+            float s = 0;
+            size_t m = 0;
+            for (; m + 1 < M; m += 2) {
+                const uint8_t b = c[m / 2];
+                s += tab[m * 16 + (b & 15)];
+                s += tab[(m + 1) * 16 + (b >> 4)];
+            }
+            if (m < M) s += tab[m * 16 + (c[m / 2] & 15)];
+            out[i] = s;
+        }
+    } else {
+        const size_t ksub = pq.ksub;
+        for (size_t i = 0; i < n; i++) {
+            PQDecoderGeneric dec(codes + i * cs, int(pq.nbits));
+            float s = 0;
+            for (size_t m = 0; m < M; m++)
+                s += tab[m * ksub + dec.decode()];
+            out[i] = s;
+        }
+    }
+}
+
+// The per-query ADC table in the engine's "smaller is better" form: L2 distances, or
+// negated inner products (negation is exact, so similarities come back bit-identical).
+void query_table(const IndexPQ& index, const float* q, float* tab) {
+    const ProductQuantizer& pq = index.pq;
+    if (index.metric_type == METRIC_INNER_PRODUCT) {
+        pq.compute_inner_prod_table(q, tab);
+        for (size_t j = 0; j < pq.M * pq.ksub; j++)
+            tab[j] = -tab[j];
+    } else {
+        pq.compute_distance_table(q, tab);
+    }
+}
+
+// Scores of codes [i0, i0 + n) with filtered-out ids set to NaN (never selected).
+void score_block(const IndexPQ& index, const float* tab, size_t i0, size_t n, const IDSelector* sel,
+                 float* scores) {
+    adc_scan(index.pq, tab, index.codes.data() + i0 * index.code_size, n, scores);
+    if (!sel) return;
+    for (size_t j = 0; j < n; j++) {
+        if (!sel->is_member(idx_t(i0 + j))) scores[j] = std::numeric_limits<float>::quiet_NaN();
+    }
+}
+
+void knn_one_query(const IndexPQ& index, const float* q, size_t k, const IDSelector* sel,
+                   float* tab, float* D, idx_t* I) {
+    query_table(index, q, tab);
+    float scores[kScanBlock];
+    const size_t nb = size_t(index.ntotal);
+    internal::topk_heap_init(k, D, I);
+    for (size_t i0 = 0; i0 < nb; i0 += kScanBlock) {
+        const size_t ni = std::min(kScanBlock, nb - i0);
+        score_block(index, tab, i0, ni, sel, scores);
+        if (k == 1) {
+            internal::top1_offer_block(D, I, scores, ni, int64_t(i0));
+        } else {
+            internal::topk_offer_block(k, D, I, scores, ni, int64_t(i0));
+        }
+    }
+    internal::topk_heap_sort(k, D, I);
+    if (index.metric_type == METRIC_INNER_PRODUCT) internal::negate_block(D, k);
+}
+
+void check_search_type(const IndexPQ& index, const SearchParameters* params) {
+    IndexPQ::Search_type_t st = index.search_type;
+    if (const auto* p = dynamic_cast<const SearchParametersPQ*>(params)) st = p->search_type;
+    FAISS_REQUIRE(st == IndexPQ::ST_PQ, unsupported,
+                  "IndexPQ search_type %d is not supported: only ST_PQ (0) is implemented",
+                  int(st));
+    FAISS_REQUIRE(index.metric_type == METRIC_L2 || index.metric_type == METRIC_INNER_PRODUCT,
+                  unsupported, "IndexPQ supports METRIC_L2 and METRIC_INNER_PRODUCT, got %s",
+                  metric_name(index.metric_type));
+}
+
+}  // namespace
+
+IndexPQ::IndexPQ() {
+    is_trained = false;
+}
+
+IndexPQ::IndexPQ(int d, size_t M, size_t nbits, MetricType metric) : IndexFlatCodes(0, d, metric) {
+    FAISS_REQUIRE(d > 0, invalid_argument, "dimension d must be > 0, got %d", d);
+    FAISS_REQUIRE(metric == METRIC_L2 || metric == METRIC_INNER_PRODUCT, unsupported,
+                  "IndexPQ supports METRIC_L2 and METRIC_INNER_PRODUCT, got %s",
+                  metric_name(metric));
+    pq = ProductQuantizer(size_t(d), M, nbits);
+    code_size = pq.code_size;
+    polysemous_ht = int(M * nbits + 1);
+    is_trained = false;
+}
+
+void IndexPQ::train(idx_t n, const float* x) {
+    internal::check_vectors(*this, n, x, "training");
+    FAISS_REQUIRE(!do_polysemous_training, unsupported,
+                  "polysemous training is not implemented; set do_polysemous_training = false");
+    pq.train(size_t(n), x);
+    is_trained = true;
+}
+
+void IndexPQ::sa_encode(idx_t n, const float* x, uint8_t* bytes) const {
+    internal::check_vectors(*this, n, x, "encoded");
+    FAISS_REQUIRE(is_trained, not_trained, "index is not trained: call train() first");
+    FAISS_REQUIRE(n == 0 || bytes, invalid_argument, "output code buffer is null");
+    pq.compute_codes(x, bytes, size_t(n));
+}
+
+void IndexPQ::sa_decode(idx_t n, const uint8_t* bytes, float* x) const {
+    FAISS_REQUIRE(n >= 0, invalid_argument, "number of codes must be >= 0, got %lld", (long long)n);
+    FAISS_REQUIRE(n == 0 || (bytes && x), invalid_argument, "null pointer passed to sa_decode");
+    pq.decode(bytes, x, size_t(n));
+}
+
+void IndexPQ::search(idx_t n, const float* x, idx_t k, float* distances, idx_t* labels,
+                     const SearchParameters* params) const {
+    internal::check_search_outputs(*this, n, x, k, distances, labels);
+    check_search_type(*this, params);
+    const IDSelector* sel = params ? params->sel : nullptr;
+    internal::ExceptionCollector errors;
+#pragma omp parallel if (n > 1)
+    {
+        std::vector<float> tab(pq.M * pq.ksub);
+#pragma omp for schedule(dynamic, 4)
+        for (idx_t q = 0; q < n; q++) {
+            errors.run([&] {
+                knn_one_query(*this, x + size_t(q) * size_t(d), size_t(k), sel, tab.data(),
+                              distances + size_t(q) * size_t(k), labels + size_t(q) * size_t(k));
+            });
+        }
+    }
+    errors.rethrow();
+}
+
+void IndexPQ::range_search(idx_t n, const float* x, float radius, RangeSearchResult* result,
+                           const SearchParameters* params) const {
+    internal::check_vectors(*this, n, x, "query");
+    FAISS_REQUIRE(is_trained, not_trained, "index is not trained: call train() first");
+    FAISS_REQUIRE(result, invalid_argument, "range search result is null");
+    FAISS_REQUIRE(result->nq == size_t(n), invalid_argument,
+                  "range search result was made for nq=%zu, got n=%lld", result->nq, (long long)n);
+    check_search_type(*this, params);
+    const IDSelector* sel = params ? params->sel : nullptr;
+    const bool ip = metric_type == METRIC_INNER_PRODUCT;
+    const float threshold = ip ? -radius : radius;
+    std::vector<std::vector<std::pair<idx_t, float>>> hits(static_cast<size_t>(n));
+    internal::ExceptionCollector errors;
+#pragma omp parallel if (n > 1)
+    {
+        std::vector<float> tab(pq.M * pq.ksub);
+        float scores[kScanBlock];
+#pragma omp for schedule(dynamic, 4)
+        for (idx_t q = 0; q < n; q++) {
+            errors.run([&] {
+                query_table(*this, x + size_t(q) * size_t(d), tab.data());
+                auto& h = hits[size_t(q)];
+                for (size_t i0 = 0; i0 < size_t(ntotal); i0 += kScanBlock) {
+                    const size_t ni = std::min(kScanBlock, size_t(ntotal) - i0);
+                    score_block(*this, tab.data(), i0, ni, sel, scores);
+                    internal::range_collect_block(scores, ni, int64_t(i0), threshold, h);
+                }
+                if (ip) {
+                    for (auto& p : h)
+                        p.second = -p.second;
+                }
+            });
+        }
+    }
+    errors.rethrow();
+    result->set_results(hits);
+}
+
+}  // namespace faiss
