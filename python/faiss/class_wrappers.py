@@ -294,6 +294,20 @@ def handle_IndexIDMap(cls):
     _keep_ref_on_set(cls, "index")
 
 
+def handle_IndexIVF(cls):
+    """An IVF index holds a raw pointer to its coarse quantizer: keep the Python object
+    of the quantizer alive, so faiss.IndexIVFFlat(faiss.IndexFlatL2(d), d, nlist) is
+    safe."""
+    original_init = cls.__init__
+
+    def __init__(self, *args):
+        original_init(self, *args)
+        if args and isinstance(args[0], swigfaiss.Index):
+            _keep_referenced(self, "quantizer", args[0])
+
+    cls.__init__ = __init__
+
+
 # ---------------------------------------------------------------------------------
 # Selectors and search parameters
 
@@ -474,6 +488,10 @@ def install():
     for cls in _subclasses_of(swigfaiss.IndexIDMap):
         if "__init__" in cls.__dict__:
             handle_IndexIDMap(cls)
+    for cls in _subclasses_of(swigfaiss.IndexIVF):
+        if "__init__" in cls.__dict__:
+            handle_IndexIVF(cls)
+    _keep_ref_on_set(swigfaiss.Level1Quantizer, "quantizer")
     for cls in _subclasses_of(swigfaiss.SearchParameters):
         handle_SearchParameters(cls)
     for cls in _subclasses_of(swigfaiss.Clustering):

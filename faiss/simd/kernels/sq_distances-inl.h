@@ -1,0 +1,241 @@
+// Scalar-quantizer distance kernels (one query x many codes), written once and compiled
+// per ISA. Include only from faiss/simd/kernels/sq_distances_<isa>.cpp after defining
+// FAISS_SIMD_NS; the file suffix sets the compile flags and the lane width follows.
+//
+// Codes are widened to float lanes in registers (GCC/Clang vector extensions; the
+// compiler picks the zero-extend / convert instructions of the ISA). kRows codes are
+// scored together so each chunk of the query arrays is loaded once for all of them and
+// the rows give independent accumulator chains.
+//
+// As in distances-inl.h, everything has internal linkage or lives in the ISA namespace
+// (an external inline function shared between files compiled with different flags could
+// be merged into the AVX-512 copy), and only compiler builtins are used.
+
+#ifndef FAISS_SIMD_NS
+#error "define FAISS_SIMD_NS (scalar, avx2 or avx512) before including sq_distances-inl.h"
+#endif
+
+#include <faiss/simd/sq_dispatch.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+
+namespace faiss::simd::FAISS_SIMD_NS {
+
+namespace {
+
+#if defined(__AVX512F__)
+constexpr size_t kLanes = 16;
+#elif defined(__AVX2__)
+constexpr size_t kLanes = 8;
+#else
+constexpr size_t kLanes = 4;
+#endif
+constexpr size_t kRows = 4;
+
+typedef float VF __attribute__((vector_size(kLanes * sizeof(float))));
+typedef uint32_t VU __attribute__((vector_size(kLanes * sizeof(uint32_t))));
+typedef int32_t VI __attribute__((vector_size(kLanes * sizeof(int32_t))));
+typedef uint8_t VB __attribute__((vector_size(kLanes)));
+typedef uint8_t VBHalf __attribute__((vector_size(kLanes / 2)));
+typedef uint16_t VH __attribute__((vector_size(kLanes * sizeof(uint16_t))));
+
+inline VF load_floats(const float* p) {
+    VF v;
+    __builtin_memcpy(&v, p, sizeof(v));
+    return v;
+}
+
+inline float bits_to_float(uint32_t u) {
+    float f;
+    __builtin_memcpy(&f, &u, sizeof(f));
+    return f;
+}
+
+inline uint32_t float_to_bits(float f) {
+    uint32_t u;
+    __builtin_memcpy(&u, &f, sizeof(u));
+    return u;
+}
+
+// IEEE half -> float without a table: move exponent and mantissa into float position
+// and rescale by 2^(127 - 15), which also turns half subnormals into the right normal
+// floats; infinities and NaN (exponent all ones) get the float's all-ones exponent.
+inline float half_to_float(uint32_t h) {
+    const uint32_t m = (h & 0x7fffu) << 13;
+    const uint32_t sign = (h & 0x8000u) << 16;
+    if ((h & 0x7c00u) == 0x7c00u) return bits_to_float(sign | 0x7f800000u | m);
+    return bits_to_float(float_to_bits(bits_to_float(m) * 0x1p112f) | sign);
+}
+
+inline VF half_to_float(VU h) {
+    const VU m = (h & 0x7fffu) << 13;
+    const VU sign = (h & 0x8000u) << 16;
+    const VU special = (VU)((h & 0x7c00u) == 0x7c00u);
+    const VU normal = (VU)((VF)m * 0x1p112f) | sign;
+    const VU inf_nan = m | 0x7f800000u | sign;
+    return (VF)((normal & ~special) | (inf_nan & special));
+}
+
+struct LoadU8 {
+    static size_t code_size(size_t d) { return d; }
+    static VF lanes(const uint8_t* code, size_t j) {
+        VB b;
+        __builtin_memcpy(&b, code + j, sizeof(b));
+        return __builtin_convertvector(b, VF);
+    }
+    static float one(const uint8_t* code, size_t j) { return float(code[j]); }
+};
+
+template <size_t... I>
+inline VB spread_nibble_bytes(VBHalf h, std::index_sequence<I...>) {
+    return __builtin_shufflevector(h, h, (I / 2)...);
+}
+
+template <size_t... I>
+inline VU nibble_shifts(std::index_sequence<I...>) {
+    return VU{uint32_t((I & 1) * 4)...};
+}
+
+// Component j is the low nibble of byte j / 2 for even j, the high one for odd j.
+struct LoadU4 {
+    static size_t code_size(size_t d) { return (d + 1) / 2; }
+    static VF lanes(const uint8_t* code, size_t j) {
+        VBHalf h;
+        __builtin_memcpy(&h, code + j / 2, sizeof(h));
+        const VB b = spread_nibble_bytes(h, std::make_index_sequence<kLanes>());
+        const VU u = __builtin_convertvector(b, VU);
+        const VU q = (u >> nibble_shifts(std::make_index_sequence<kLanes>())) & 15u;
+        return __builtin_convertvector(q, VF);
+    }
+    static float one(const uint8_t* code, size_t j) {
+        return float((code[j / 2] >> ((j & 1) * 4)) & 15);
+    }
+};
+
+struct LoadFp16 {
+    static size_t code_size(size_t d) { return 2 * d; }
+    static VF lanes(const uint8_t* code, size_t j) {
+        VH h;
+        __builtin_memcpy(&h, code + 2 * j, sizeof(h));
+        return half_to_float(__builtin_convertvector(h, VU));
+    }
+    static float one(const uint8_t* code, size_t j) {
+        uint16_t h;
+        __builtin_memcpy(&h, code + 2 * j, sizeof(h));
+        return half_to_float(uint32_t(h));
+    }
+};
+
+struct LoadBf16 {
+    static size_t code_size(size_t d) { return 2 * d; }
+    static VF lanes(const uint8_t* code, size_t j) {
+        VH h;
+        __builtin_memcpy(&h, code + 2 * j, sizeof(h));
+        return (VF)(__builtin_convertvector(h, VU) << 16);
+    }
+    static float one(const uint8_t* code, size_t j) {
+        uint16_t h;
+        __builtin_memcpy(&h, code + 2 * j, sizeof(h));
+        return bits_to_float(uint32_t(h) << 16);
+    }
+};
+
+enum class Form { l2_scaled, l2_plain, dot };
+
+// One term of the sum for value v (code value or decoded float) of component j.
+template <Form F, class V>
+inline V step(V acc, V a, V s, V v) {
+    if constexpr (F == Form::l2_scaled) {
+        const V t = a - s * v;
+        return acc + t * t;
+    } else if constexpr (F == Form::l2_plain) {
+        const V t = a - v;
+        return acc + t * t;
+    } else {
+        return acc + a * v;
+    }
+}
+
+inline float horizontal_sum(VF v) {
+    float t = 0;
+    for (size_t l = 0; l < kLanes; l++)
+        t += v[l];
+    return t;
+}
+
+template <class Load, Form F, size_t R>
+inline void score_rows(float* out, const float* a, const float* s, const uint8_t* codes, size_t d,
+                       size_t code_size) {
+    VF acc[R] = {};
+    size_t j = 0;
+    for (; j + kLanes <= d; j += kLanes) {
+        const VF va = load_floats(a + j);
+        const VF vs = F == Form::l2_scaled ? load_floats(s + j) : VF{};
+        for (size_t r = 0; r < R; r++)
+            acc[r] = step<F>(acc[r], va, vs, Load::lanes(codes + r * code_size, j));
+    }
+    for (size_t r = 0; r < R; r++) {
+        float t = horizontal_sum(acc[r]);
+        for (size_t jj = j; jj < d; jj++) {
+            const float sj = F == Form::l2_scaled ? s[jj] : 0.f;
+            t = step<F>(t, a[jj], sj, Load::one(codes + r * code_size, jj));
+        }
+        out[r] = t;
+    }
+}
+
+template <class Load, Form F>
+void scan(float* out, const float* a, const float* s, const uint8_t* codes, size_t d, size_t n) {
+    const size_t cs = Load::code_size(d);
+    size_t i = 0;
+    for (; i + kRows <= n; i += kRows)
+        score_rows<Load, F, kRows>(out + i, a, s, codes + i * cs, d, cs);
+    for (; i < n; i++)
+        score_rows<Load, F, 1>(out + i, a, s, codes + i * cs, d, cs);
+}
+
+void l2_u8(float* out, const float* a, const float* s, const uint8_t* codes, size_t d, size_t n) {
+    scan<LoadU8, Form::l2_scaled>(out, a, s, codes, d, n);
+}
+void ip_u8(float* out, const float* w, const uint8_t* codes, size_t d, size_t n) {
+    scan<LoadU8, Form::dot>(out, w, nullptr, codes, d, n);
+}
+void l2_u4(float* out, const float* a, const float* s, const uint8_t* codes, size_t d, size_t n) {
+    scan<LoadU4, Form::l2_scaled>(out, a, s, codes, d, n);
+}
+void ip_u4(float* out, const float* w, const uint8_t* codes, size_t d, size_t n) {
+    scan<LoadU4, Form::dot>(out, w, nullptr, codes, d, n);
+}
+void l2_fp16(float* out, const float* x, const uint8_t* codes, size_t d, size_t n) {
+    scan<LoadFp16, Form::l2_plain>(out, x, nullptr, codes, d, n);
+}
+void ip_fp16(float* out, const float* x, const uint8_t* codes, size_t d, size_t n) {
+    scan<LoadFp16, Form::dot>(out, x, nullptr, codes, d, n);
+}
+void l2_bf16(float* out, const float* x, const uint8_t* codes, size_t d, size_t n) {
+    scan<LoadBf16, Form::l2_plain>(out, x, nullptr, codes, d, n);
+}
+void ip_bf16(float* out, const float* x, const uint8_t* codes, size_t d, size_t n) {
+    scan<LoadBf16, Form::dot>(out, x, nullptr, codes, d, n);
+}
+
+constexpr SQDistanceKernels make_sq_distance_kernels() {
+    SQDistanceKernels t{};
+    t.l2_u8 = l2_u8;
+    t.ip_u8 = ip_u8;
+    t.l2_u4 = l2_u4;
+    t.ip_u4 = ip_u4;
+    t.l2_fp16 = l2_fp16;
+    t.ip_fp16 = ip_fp16;
+    t.l2_bf16 = l2_bf16;
+    t.ip_bf16 = ip_bf16;
+    return t;
+}
+
+}  // namespace
+
+extern const SQDistanceKernels sq_distance_kernels = make_sq_distance_kernels();
+
+}  // namespace faiss::simd::FAISS_SIMD_NS

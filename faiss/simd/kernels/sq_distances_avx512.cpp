@@ -1,0 +1,3 @@
+// Scalar-quantizer distance kernels compiled for the avx512 level (flags from the suffix).
+#define FAISS_SIMD_NS avx512
+#include <faiss/simd/kernels/sq_distances-inl.h>
