@@ -50,6 +50,9 @@ static PyObject* faiss_py_new_polymorphic(T* ptr, swig_type_info* static_type, i
 %typemap(out) faiss::Index* {
     $result = faiss_py_new_polymorphic($1, $descriptor(faiss::Index*), $owner);
 }
+%typemap(out) faiss::IndexIVF* {
+    $result = faiss_py_new_polymorphic($1, $descriptor(faiss::IndexIVF*), $owner);
+}
 %typemap(out) const faiss::Index* {
     $result = faiss_py_new_polymorphic(const_cast<faiss::Index*>($1),
                                        $descriptor(faiss::Index*), $owner);
@@ -60,6 +63,20 @@ static PyObject* faiss_py_new_polymorphic(T* ptr, swig_type_info* static_type, i
 %ignore faiss::IDSelectorTranslated::id_map;
 %ignore faiss::IndexIDMap2::rev_map;
 %ignore faiss::RangeSearchResult::set_results;
+// The IVF family: lists are read through get_codes / get_ids; the const overload of
+// extract_index_ivf would shadow the other one.
+%ignore faiss::ArrayInvertedLists::codes;
+%ignore faiss::ArrayInvertedLists::ids;
+%ignore faiss::DirectMap::hashtable;
+%ignore faiss::extract_index_ivf(const faiss::Index*);
+%ignore faiss::Level1Quantizer::operator=;
+
+%{
+#include <faiss/IndexIVF.h>
+#include <faiss/IndexIVFFlat.h>
+#include <faiss/invlists/DirectMap.h>
+#include <faiss/invlists/InvertedLists.h>
+%}
 
 %include <faiss/MetricType.h>
 %include <faiss/Index.h>
@@ -68,6 +85,14 @@ static PyObject* faiss_py_new_polymorphic(T* ptr, swig_type_info* static_type, i
 %include <faiss/IndexFlatCodes.h>
 %include <faiss/IndexFlat.h>
 %include <faiss/IndexIDMap.h>
+// Level1Quantizer::cp is defined in swig/clustering.i, included after this file.
+namespace faiss {
+struct ClusteringParameters;
+}
+%include <faiss/invlists/InvertedLists.h>
+%include <faiss/invlists/DirectMap.h>
+%include <faiss/IndexIVF.h>
+%include <faiss/IndexIVFFlat.h>
 %include <faiss/quantizers/ScalarQuantizer.h>
 %include <faiss/IndexScalarQuantizer.h>
 

@@ -94,6 +94,8 @@ void suite_idmap(void);
 void suite_selector(void);
 void suite_clustering(void);
 void suite_utils(void);
+void suite_ivf(void);
+void suite_pq(void);
 void suite_scalar_quantizer(void);
 
 #endif
