@@ -7,7 +7,8 @@
 //   swig/arrays.i      swig_ptr / rev_swig_ptr, std::vector proxies (Float32Vector ...)
 //   swig/indexes.i     Index, SearchParameters, selectors, flat and id-map indexes,
 //                      polymorphic return of Index pointers
-//   swig/clustering.i  ClusteringParameters, Clustering, Clustering1D
+//   swig/clustering.i  ClusteringParameters, Clustering, Clustering1D, and the
+//                      quantizers holding them (ProductQuantizer, IndexPQ)
 //   swig/utils.i       distances, random, fp16/bf16, SIMD level, OpenMP threads,
 //                      the 16-bit input entry points of python_support.h
 //
@@ -36,8 +37,10 @@
 #include <faiss/IndexFlat.h>
 #include <faiss/IndexFlatCodes.h>
 #include <faiss/IndexIDMap.h>
+#include <faiss/IndexPQ.h>
 #include <faiss/MetricType.h>
 #include <faiss/RangeSearchResult.h>
+#include <faiss/quantizers/ProductQuantizer.h>
 #include <faiss/simd/simd_level.h>
 #include <faiss/utils/distances.h>
 #include <faiss/utils/fp16.h>

@@ -469,6 +469,33 @@ def handle_Clustering(cls):
     _replace_method(cls, "train_encoded", train_encoded)
 
 
+def handle_ProductQuantizer(cls):
+    def train(self, x):
+        """Learn the centroids from x, shape (n, d); n >= ksub."""
+        x = check.float_vectors(x, self.d)
+        self.train_c(x.shape[0], swig_ptr(x))
+
+    def compute_codes(self, x):
+        """Codes of x, shape (n, d): array (n, code_size) uint8."""
+        x = check.float_vectors(x, self.d)
+        n = x.shape[0]
+        codes = np.empty((n, self.code_size), dtype=np.uint8)
+        self.compute_codes_c(swig_ptr(x), swig_ptr(codes), n)
+        return codes
+
+    def decode(self, codes):
+        """Vectors reconstructed from codes (n, code_size) uint8: array (n, d) float32."""
+        codes = check.codes(codes, self.code_size)
+        n = codes.shape[0]
+        x = np.empty((n, self.d), dtype=np.float32)
+        self.decode_c(swig_ptr(codes), swig_ptr(x), n)
+        return x
+
+    _replace_method(cls, "train", train)
+    _replace_method(cls, "compute_codes", compute_codes)
+    _replace_method(cls, "decode", decode)
+
+
 def handle_Clustering1D(cls):
     def train_exact(self, x):
         """Optimal 1-D clustering of x, shape (n, 1) or (n,)."""
@@ -520,6 +547,7 @@ def install():
     for cls in _subclasses_of(swigfaiss.Clustering):
         handle_Clustering(cls)
     handle_Clustering1D(swigfaiss.Clustering1D)
+    handle_ProductQuantizer(swigfaiss.ProductQuantizer)
     handle_IDSelectorArray(swigfaiss.IDSelectorArray)
     handle_IDSelectorBatch(swigfaiss.IDSelectorBatch)
     handle_IDSelectorBitmap(swigfaiss.IDSelectorBitmap)

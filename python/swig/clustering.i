@@ -9,3 +9,9 @@ struct ClusteringIterationStats;
 %template(ClusteringIterationStatsVector) std::vector<faiss::ClusteringIterationStats>;
 
 %include <faiss/Clustering.h>
+
+
+// Product quantizer and IndexPQ: here rather than in indexes.i because the quantizer
+// holds a ClusteringParameters, which SWIG must have seen first.
+%include <faiss/quantizers/ProductQuantizer.h>
+%include <faiss/IndexPQ.h>

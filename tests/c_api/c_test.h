@@ -95,5 +95,6 @@ void suite_selector(void);
 void suite_clustering(void);
 void suite_utils(void);
 void suite_ivf(void);
+void suite_pq(void);
 
 #endif
