@@ -517,6 +517,33 @@ def _weights(w, n):
     return np.ascontiguousarray(w, dtype=np.float32)
 
 
+def handle_ScalarQuantizer(cls):
+    def train(self, x):
+        """Learn the ranges from x, shape (n, d)."""
+        x = check.float_vectors(x, self.d)
+        self.train_c(x.shape[0], swig_ptr(x))
+
+    def compute_codes(self, x):
+        """Codes of x, shape (n, d): array (n, code_size) uint8."""
+        x = check.float_vectors(x, self.d)
+        n = x.shape[0]
+        codes = np.empty((n, self.code_size), dtype=np.uint8)
+        self.compute_codes_c(swig_ptr(x), swig_ptr(codes), n)
+        return codes
+
+    def decode(self, codes):
+        """Vectors decoded from codes (n, code_size) uint8: array (n, d) float32."""
+        codes = check.codes(codes, self.code_size)
+        n = codes.shape[0]
+        x = np.empty((n, self.d), dtype=np.float32)
+        self.decode_c(swig_ptr(codes), swig_ptr(x), n)
+        return x
+
+    _replace_method(cls, "train", train)
+    _replace_method(cls, "compute_codes", compute_codes)
+    _replace_method(cls, "decode", decode)
+
+
 # ---------------------------------------------------------------------------------
 
 
@@ -551,6 +578,7 @@ def install():
     handle_IDSelectorArray(swigfaiss.IDSelectorArray)
     handle_IDSelectorBatch(swigfaiss.IDSelectorBatch)
     handle_IDSelectorBitmap(swigfaiss.IDSelectorBitmap)
+    handle_ScalarQuantizer(swigfaiss.ScalarQuantizer)
     _handle_selector_refs(swigfaiss.IDSelectorNot, ("sel",))
     _handle_selector_refs(swigfaiss.IDSelectorTranslated, ("id_map", "sel"))
     for name in ("IDSelectorAnd", "IDSelectorOr", "IDSelectorXOr"):
