@@ -308,6 +308,52 @@ def handle_IndexIVF(cls):
     cls.__init__ = __init__
 
 
+def _preassigned_lists(index, x, Iq, Dq, params):
+    """Check the coarse assignment Iq (n, nprobe) int64 and distances Dq (same shape,
+    or None) against the nprobe the C++ call will use."""
+    nprobe = params.nprobe if params is not None else index.nprobe
+    nprobe = min(int(nprobe), int(index.nlist))
+    n = x.shape[0]
+    Iq = np.ascontiguousarray(check.as_array(Iq, "Iq"), dtype=np.int64)
+    if Iq.shape != (n, nprobe):
+        raise ValueError(f"Iq must have shape ({n}, {nprobe}) (n, nprobe), got {Iq.shape}")
+    if Dq is not None:
+        Dq = np.ascontiguousarray(check.as_array(Dq, "Dq"), dtype=np.float32)
+        if Dq.shape != Iq.shape:
+            raise ValueError(f"Dq must have shape {Iq.shape}, got {Dq.shape}")
+    return Iq, Dq
+
+
+def _ivf_search_preassigned(self, x, k, Iq, Dq=None, params=None, D=None, I=None,
+                            store_pairs=False):
+    """Search the lists Iq (n, nprobe) given for each query of x (n, d), e.g. from
+    index.quantizer.search(x, nprobe); Dq are the matching centroid distances (optional).
+    params: SearchParametersIVF (its nprobe must match Iq). Returns D, I as search()."""
+    x = check.float_vectors(x, self.d)
+    k = check.positive_int(k, "k")
+    n = x.shape[0]
+    Iq, Dq = _preassigned_lists(self, x, Iq, Dq, params)
+    D = check.output(D, (n, k), np.float32, "D")
+    I = check.output(I, (n, k), np.int64, "I")
+    self.search_preassigned_c(n, swig_ptr(x), k, swig_ptr(Iq),
+                              None if Dq is None else swig_ptr(Dq), swig_ptr(D),
+                              swig_ptr(I), bool(store_pairs), params)
+    return D, I
+
+
+def _ivf_range_search_preassigned(self, x, thresh, Iq, Dq=None, params=None):
+    """range_search over the lists Iq (n, nprobe) given per query; returns lims, D, I."""
+    x = check.float_vectors(x, self.d)
+    n = x.shape[0]
+    Iq, Dq = _preassigned_lists(self, x, Iq, Dq, params)
+    res = swigfaiss.RangeSearchResult(n)
+    self.range_search_preassigned_c(n, swig_ptr(x), float(thresh), swig_ptr(Iq),
+                                    None if Dq is None else swig_ptr(Dq), res, False, params)
+    lims = rev_swig_ptr(res.lims, n + 1).copy()
+    total = int(lims[-1])
+    return lims, rev_swig_ptr(res.distances, total).copy(), rev_swig_ptr(res.labels, total).copy()
+
+
 # ---------------------------------------------------------------------------------
 # Selectors and search parameters
 
@@ -519,6 +565,10 @@ def install():
         if "__init__" in cls.__dict__:
             handle_IndexIVF(cls)
     _keep_ref_on_set(swigfaiss.Level1Quantizer, "quantizer")
+    _replace_method(swigfaiss.IndexIVF, "search_preassigned", _ivf_search_preassigned)
+    _replace_method(swigfaiss.IndexIVF, "range_search_preassigned",
+                    _ivf_range_search_preassigned)
+    _keep_ref_on_set(swigfaiss.SearchParametersIVF, "quantizer_params")
     for cls in _subclasses_of(swigfaiss.SearchParameters):
         handle_SearchParameters(cls)
     for cls in _subclasses_of(swigfaiss.Clustering):
