@@ -476,3 +476,19 @@ TEST(IndexIVFFlat, LargeSingleQueryParallelOverLists) {
             EXPECT_NEAR(d0[j], rd[j], 1e-5);
     }
 }
+
+TEST(IndexIVFFlat, NaNQueryGetsPadding) {
+    Fixture f(500, 2);
+    f.ivf->nprobe = 4;
+    std::vector<float> q(f.xq.begin(), f.xq.begin() + 2 * kD);
+    q[3] = NAN;
+    const idx_t k = 3;
+    std::vector<float> d(2 * k);
+    std::vector<idx_t> l(2 * k);
+    f.ivf->search(2, q.data(), k, d.data(), l.data());
+    for (idx_t j = 0; j < k; j++) {
+        EXPECT_EQ(l[j], -1);
+        EXPECT_EQ(d[j], INFINITY);
+        EXPECT_GE(l[k + j], 0);
+    }
+}
