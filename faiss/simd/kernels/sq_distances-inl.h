@@ -21,6 +21,10 @@
 #include <cstdint>
 #include <utility>
 
+#if defined(__F16C__)
+#include <immintrin.h>
+#endif
+
 namespace faiss::simd::FAISS_SIMD_NS {
 
 namespace {
@@ -40,6 +44,8 @@ typedef int32_t VI __attribute__((vector_size(kLanes * sizeof(int32_t))));
 typedef uint8_t VB __attribute__((vector_size(kLanes)));
 typedef uint8_t VBHalf __attribute__((vector_size(kLanes / 2)));
 typedef uint16_t VH __attribute__((vector_size(kLanes * sizeof(uint16_t))));
+typedef float VF8 __attribute__((vector_size(8 * sizeof(float))));
+typedef float VF4 __attribute__((vector_size(4 * sizeof(float))));
 
 inline VF load_floats(const float* p) {
     VF v;
@@ -78,12 +84,19 @@ inline VF half_to_float(VU h) {
     return (VF)((normal & ~special) | (inf_nan & special));
 }
 
+// Bytes -> 32-bit lanes through 16 bits: GCC 12 turns a direct 8 -> 32 bit
+// __builtin_convertvector into one scalar conversion per lane, the two steps into
+// vpmovzxbw + vpmovzxwd (SQ8 L2 at d = 128 measured 3.5x faster).
+inline VI widen_bytes(VB b) {
+    return __builtin_convertvector(__builtin_convertvector(b, VH), VI);
+}
+
 struct LoadU8 {
     static size_t code_size(size_t d) { return d; }
     static VF lanes(const uint8_t* code, size_t j) {
         VB b;
         __builtin_memcpy(&b, code + j, sizeof(b));
-        return __builtin_convertvector(b, VF);
+        return __builtin_convertvector(widen_bytes(b), VF);
     }
     static float one(const uint8_t* code, size_t j) { return float(code[j]); }
 };
@@ -105,8 +118,8 @@ struct LoadU4 {
         VBHalf h;
         __builtin_memcpy(&h, code + j / 2, sizeof(h));
         const VB b = spread_nibble_bytes(h, std::make_index_sequence<kLanes>());
-        const VU u = __builtin_convertvector(b, VU);
-        const VU q = (u >> nibble_shifts(std::make_index_sequence<kLanes>())) & 15u;
+        const VU u = (VU)widen_bytes(b);
+        const VI q = (VI)((u >> nibble_shifts(std::make_index_sequence<kLanes>())) & 15u);
         return __builtin_convertvector(q, VF);
     }
     static float one(const uint8_t* code, size_t j) {
@@ -116,10 +129,23 @@ struct LoadU4 {
 
 struct LoadFp16 {
     static size_t code_size(size_t d) { return 2 * d; }
+    // GCC 12 converts _Float16 vectors one lane at a time, so with F16C the hardware
+    // converter is called directly (SQfp16 scan at d = 128: about 2x faster); the bit
+    // version stays the reference and the scalar level's path.
     static VF lanes(const uint8_t* code, size_t j) {
+#if defined(__AVX512F__)
+        const __m128i* p = reinterpret_cast<const __m128i*>(code + 2 * j);
+        const VF8 lo = (VF8)_mm256_cvtph_ps(_mm_loadu_si128(p));
+        const VF8 hi = (VF8)_mm256_cvtph_ps(_mm_loadu_si128(p + 1));
+        return __builtin_shufflevector(lo, hi, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+                                       15);
+#elif defined(__F16C__)
+        return (VF)_mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(code + 2 * j)));
+#else
         VH h;
         __builtin_memcpy(&h, code + 2 * j, sizeof(h));
         return half_to_float(__builtin_convertvector(h, VU));
+#endif
     }
     static float one(const uint8_t* code, size_t j) {
         uint16_t h;
@@ -158,11 +184,21 @@ inline V step(V acc, V a, V s, V v) {
     }
 }
 
+// Halving tree in registers (a lane-by-lane loop costs as much as the whole d = 128
+// scan of a code at 16 lanes).
 inline float horizontal_sum(VF v) {
-    float t = 0;
-    for (size_t l = 0; l < kLanes; l++)
-        t += v[l];
-    return t;
+#if defined(__AVX512F__)
+    const VF8 h = __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7) +
+                  __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
+    const VF4 q =
+        __builtin_shufflevector(h, h, 0, 1, 2, 3) + __builtin_shufflevector(h, h, 4, 5, 6, 7);
+#elif defined(__AVX2__)
+    const VF4 q =
+        __builtin_shufflevector(v, v, 0, 1, 2, 3) + __builtin_shufflevector(v, v, 4, 5, 6, 7);
+#else
+    const VF4 q = v;
+#endif
+    return (q[0] + q[2]) + (q[1] + q[3]);
 }
 
 template <class Load, Form F, size_t R>
