@@ -16,6 +16,11 @@
 // Ids: add() numbers vectors ntotal, ntotal+1 ...; add_with_ids() stores the given ids.
 // Removal moves the last entry of a list into the freed slot (as Faiss).
 //
+// Files (FAISS_FORMAT.md §7): d, ntotal, metric, nlist, nprobe, quantizer and
+// direct_map (type, array, hashtable) are the IVF header; invlists (ArrayInvertedLists
+// codes / ids per list) is the "ilar" record. max_codes, parallel_mode, cp, own_fields
+// and quantizer_trains_alone are never stored.
+//
 // Ownership: the quantizer is owned only when own_fields is set, the inverted lists only
 // when own_invlists is set (the default for lists the index creates). An unowned
 // quantizer must outlive the index.

@@ -308,6 +308,52 @@ def handle_IndexIVF(cls):
     cls.__init__ = __init__
 
 
+def _preassigned_lists(index, x, Iq, Dq, params):
+    """Check the coarse assignment Iq (n, nprobe) int64 and distances Dq (same shape,
+    or None) against the nprobe the C++ call will use."""
+    nprobe = params.nprobe if params is not None else index.nprobe
+    nprobe = min(int(nprobe), int(index.nlist))
+    n = x.shape[0]
+    Iq = np.ascontiguousarray(check.as_array(Iq, "Iq"), dtype=np.int64)
+    if Iq.shape != (n, nprobe):
+        raise ValueError(f"Iq must have shape ({n}, {nprobe}) (n, nprobe), got {Iq.shape}")
+    if Dq is not None:
+        Dq = np.ascontiguousarray(check.as_array(Dq, "Dq"), dtype=np.float32)
+        if Dq.shape != Iq.shape:
+            raise ValueError(f"Dq must have shape {Iq.shape}, got {Dq.shape}")
+    return Iq, Dq
+
+
+def _ivf_search_preassigned(self, x, k, Iq, Dq=None, params=None, D=None, I=None,
+                            store_pairs=False):
+    """Search the lists Iq (n, nprobe) given for each query of x (n, d), e.g. from
+    index.quantizer.search(x, nprobe); Dq are the matching centroid distances (optional).
+    params: SearchParametersIVF (its nprobe must match Iq). Returns D, I as search()."""
+    x = check.float_vectors(x, self.d)
+    k = check.positive_int(k, "k")
+    n = x.shape[0]
+    Iq, Dq = _preassigned_lists(self, x, Iq, Dq, params)
+    D = check.output(D, (n, k), np.float32, "D")
+    I = check.output(I, (n, k), np.int64, "I")
+    self.search_preassigned_c(n, swig_ptr(x), k, swig_ptr(Iq),
+                              None if Dq is None else swig_ptr(Dq), swig_ptr(D),
+                              swig_ptr(I), bool(store_pairs), params)
+    return D, I
+
+
+def _ivf_range_search_preassigned(self, x, thresh, Iq, Dq=None, params=None):
+    """range_search over the lists Iq (n, nprobe) given per query; returns lims, D, I."""
+    x = check.float_vectors(x, self.d)
+    n = x.shape[0]
+    Iq, Dq = _preassigned_lists(self, x, Iq, Dq, params)
+    res = swigfaiss.RangeSearchResult(n)
+    self.range_search_preassigned_c(n, swig_ptr(x), float(thresh), swig_ptr(Iq),
+                                    None if Dq is None else swig_ptr(Dq), res, False, params)
+    lims = rev_swig_ptr(res.lims, n + 1).copy()
+    total = int(lims[-1])
+    return lims, rev_swig_ptr(res.distances, total).copy(), rev_swig_ptr(res.labels, total).copy()
+
+
 # ---------------------------------------------------------------------------------
 # Selectors and search parameters
 
@@ -471,6 +517,33 @@ def _weights(w, n):
     return np.ascontiguousarray(w, dtype=np.float32)
 
 
+def handle_ScalarQuantizer(cls):
+    def train(self, x):
+        """Learn the ranges from x, shape (n, d)."""
+        x = check.float_vectors(x, self.d)
+        self.train_c(x.shape[0], swig_ptr(x))
+
+    def compute_codes(self, x):
+        """Codes of x, shape (n, d): array (n, code_size) uint8."""
+        x = check.float_vectors(x, self.d)
+        n = x.shape[0]
+        codes = np.empty((n, self.code_size), dtype=np.uint8)
+        self.compute_codes_c(swig_ptr(x), swig_ptr(codes), n)
+        return codes
+
+    def decode(self, codes):
+        """Vectors decoded from codes (n, code_size) uint8: array (n, d) float32."""
+        codes = check.codes(codes, self.code_size)
+        n = codes.shape[0]
+        x = np.empty((n, self.d), dtype=np.float32)
+        self.decode_c(swig_ptr(codes), swig_ptr(x), n)
+        return x
+
+    _replace_method(cls, "train", train)
+    _replace_method(cls, "compute_codes", compute_codes)
+    _replace_method(cls, "decode", decode)
+
+
 # ---------------------------------------------------------------------------------
 
 
@@ -492,6 +565,10 @@ def install():
         if "__init__" in cls.__dict__:
             handle_IndexIVF(cls)
     _keep_ref_on_set(swigfaiss.Level1Quantizer, "quantizer")
+    _replace_method(swigfaiss.IndexIVF, "search_preassigned", _ivf_search_preassigned)
+    _replace_method(swigfaiss.IndexIVF, "range_search_preassigned",
+                    _ivf_range_search_preassigned)
+    _keep_ref_on_set(swigfaiss.SearchParametersIVF, "quantizer_params")
     for cls in _subclasses_of(swigfaiss.SearchParameters):
         handle_SearchParameters(cls)
     for cls in _subclasses_of(swigfaiss.Clustering):
@@ -501,6 +578,7 @@ def install():
     handle_IDSelectorArray(swigfaiss.IDSelectorArray)
     handle_IDSelectorBatch(swigfaiss.IDSelectorBatch)
     handle_IDSelectorBitmap(swigfaiss.IDSelectorBitmap)
+    handle_ScalarQuantizer(swigfaiss.ScalarQuantizer)
     _handle_selector_refs(swigfaiss.IDSelectorNot, ("sel",))
     _handle_selector_refs(swigfaiss.IDSelectorTranslated, ("id_map", "sel"))
     for name in ("IDSelectorAnd", "IDSelectorOr", "IDSelectorXOr"):

@@ -6,6 +6,9 @@
 // so a newly wrapped index type needs no entry here.
 
 %{
+#include <faiss/IndexScalarQuantizer.h>
+#include <faiss/quantizers/ScalarQuantizer.h>
+
 #include <cxxabi.h>
 
 #include <cstdlib>
@@ -90,6 +93,8 @@ struct ClusteringParameters;
 %include <faiss/invlists/DirectMap.h>
 %include <faiss/IndexIVF.h>
 %include <faiss/IndexIVFFlat.h>
+%include <faiss/quantizers/ScalarQuantizer.h>
+%include <faiss/IndexScalarQuantizer.h>
 
 %inline %{
 /// The same index object, seen from Python as its most derived class (as Faiss's

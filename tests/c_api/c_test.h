@@ -96,5 +96,6 @@ void suite_clustering(void);
 void suite_utils(void);
 void suite_ivf(void);
 void suite_pq(void);
+void suite_scalar_quantizer(void);
 
 #endif

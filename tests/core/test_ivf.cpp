@@ -446,3 +446,49 @@ TEST(InvertedLists, ArrayBasics) {
     EXPECT_EQ(faiss::lo_listno(faiss::lo_build(7, 9)), 7);
     EXPECT_EQ(faiss::lo_offset(faiss::lo_build(7, 9)), 9);
 }
+
+TEST(IndexIVFFlat, LargeSingleQueryParallelOverLists) {
+    // One query scanning more than 65536 codes takes the parallel-over-lists path
+    // (parallel_mode 0); mode 3 scans the same lists on one thread.
+    const size_t d = 4, nb = 70000, nlist = 4;
+    auto xb = faiss::test::random_vectors(nb, d, 11);
+    auto xq = faiss::test::random_vectors(3, d, 12);
+    IndexFlat q(d);
+    IndexIVFFlat ivf(&q, d, nlist);
+    ivf.train(idx_t(nb), xb.data());
+    ivf.add(idx_t(nb), xb.data());
+    ivf.nprobe = nlist;
+    const idx_t k = 20;
+    for (size_t i = 0; i < 3; i++) {
+        std::vector<float> d0(k), d1(k);
+        std::vector<idx_t> l0(k), l1(k);
+        ivf.parallel_mode = 0;
+        ivf.search(1, xq.data() + i * d, k, d0.data(), l0.data());
+        ivf.parallel_mode = 3;
+        ivf.search(1, xq.data() + i * d, k, d1.data(), l1.data());
+        EXPECT_EQ(l0, l1);
+        EXPECT_EQ(d0, d1);
+        std::vector<double> rd;
+        std::vector<idx_t> rl;
+        faiss::test::reference_knn(xq.data() + i * d, 1, xb.data(), nb, d, size_t(k),
+                                   faiss::METRIC_L2, rd, rl);
+        for (idx_t j = 0; j < k; j++)
+            EXPECT_NEAR(d0[j], rd[j], 1e-5);
+    }
+}
+
+TEST(IndexIVFFlat, NaNQueryGetsPadding) {
+    Fixture f(500, 2);
+    f.ivf->nprobe = 4;
+    std::vector<float> q(f.xq.begin(), f.xq.begin() + 2 * kD);
+    q[3] = NAN;
+    const idx_t k = 3;
+    std::vector<float> d(2 * k);
+    std::vector<idx_t> l(2 * k);
+    f.ivf->search(2, q.data(), k, d.data(), l.data());
+    for (idx_t j = 0; j < k; j++) {
+        EXPECT_EQ(l[j], -1);
+        EXPECT_EQ(d[j], INFINITY);
+        EXPECT_GE(l[k + j], 0);
+    }
+}

@@ -99,3 +99,20 @@ def test_errors():
         index.train(_data(4, 5))
     with pytest.raises(RuntimeError):
         faiss.extract_index_ivf(q)
+
+
+def test_search_preassigned(ivf):
+    index, xb = ivf
+    xq = _data(10, 6)
+    index.nprobe = 3
+    Dq, Iq = index.quantizer.search(xq, 3)
+    D1, I1 = index.search_preassigned(xq, 4, Iq, Dq)
+    D2, I2 = index.search(xq, 4)
+    np.testing.assert_array_equal(I1, I2)
+    np.testing.assert_array_equal(D1, D2)
+    lims, Dr, Ir = index.range_search_preassigned(xq, float(D2[:, -1].max()), Iq, Dq)
+    assert len(lims) == 11 and lims[-1] >= 40
+    with pytest.raises(ValueError, match="nprobe"):
+        index.search_preassigned(xq, 4, Iq[:, :2], None)
+    ids = faiss.rev_swig_ptr(index.invlists.get_ids(0), index.invlists.list_size(0))
+    assert len(ids) == index.get_list_size(0)
