@@ -55,6 +55,17 @@ inline uint16_t encode_bf16_faiss(float x) {
     return uint16_t((u + 0x8000u) >> 16);
 }
 
+// fp16 as faiss-cpu writes it: nearest, but ties go away from zero (measured against
+// faiss-cpu 1.15.1, which differs from round-to-nearest-even exactly on the ties).
+inline uint16_t encode_fp16_faiss(float x) {
+    const uint16_t h = encode_fp16(x);
+    if ((h & 0x7c00u) == 0x7c00u || (h & 0x7fffu) == 0x7bffu) return h;  // inf/NaN/max
+    const double ax = std::fabs(double(x));
+    const double lo = std::fabs(double(decode_fp16(h)));
+    const double hi = std::fabs(double(decode_fp16(uint16_t(h + 1))));
+    return (ax > lo && ax - lo == hi - ax) ? uint16_t(h + 1) : h;
+}
+
 // Faiss converts with a plain cast, defined for values in [0, 255]; outside that range
 // (and for NaN) the byte is clamped instead of being undefined.
 inline uint8_t direct_byte(float v) {
@@ -234,7 +245,7 @@ struct Codec {
                 break;
             case ScalarQuantizer::QT_fp16:
                 for (size_t j = 0; j < d; j++) {
-                    const uint16_t h = encode_fp16(x[j]);
+                    const uint16_t h = encode_fp16_faiss(x[j]);
                     std::memcpy(code + 2 * j, &h, 2);
                 }
                 break;

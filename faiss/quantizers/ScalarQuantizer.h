@@ -8,7 +8,9 @@
 // Range-based types (QT_8bit, QT_4bit, QT_6bit, and the _uniform variants) map
 // x -> u = clamp((x - vmin) / vdiff, 0, 1) -> q = trunc(u * (2^bits - 1)), and decode
 // q -> vmin + vdiff * (q + 0.5) / (2^bits - 1). A component that is NaN, or a dimension
-// with vdiff = 0, encodes as q = 0.
+// with vdiff = 0, encodes as q = 0. fp16 rounds to nearest with ties away from zero
+// and bf16 adds 0x8000 to the float bits before truncating, both as faiss-cpu does
+// (checked byte for byte against faiss-cpu 1.15.1 for QT 0-8).
 //
 // Thread safety: after train(), all const methods may run concurrently. train() and
 // changing the public fields need exclusive access.

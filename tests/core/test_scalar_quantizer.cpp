@@ -137,6 +137,15 @@ TEST(ScalarQuantizer, FaissByteLayouts) {
     const float one = 1.f;
     sh.compute_codes(&one, reinterpret_cast<uint8_t*>(&h), 1);
     EXPECT_EQ(h, 0x3c00);
+    // fp16 ties go away from zero as in faiss-cpu (round-to-nearest-even would keep
+    // the even 0x3c00 / 0xbc00 / 0x0000).
+    const float ties[3] = {1.f + std::ldexp(1.f, -11), -1.f - std::ldexp(1.f, -11),
+                           std::ldexp(1.f, -25)};
+    const uint16_t expected[3] = {0x3c01, 0xbc01, 0x0001};
+    for (int i = 0; i < 3; i++) {
+        sh.compute_codes(&ties[i], reinterpret_cast<uint8_t*>(&h), 1);
+        EXPECT_EQ(h, expected[i]) << "tie " << i;
+    }
 
     ScalarQuantizer sd(2, ScalarQuantizer::QT_8bit_direct_signed);
     const float xs[2] = {-128.f, 127.f};
