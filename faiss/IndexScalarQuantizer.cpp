@@ -135,6 +135,15 @@ void IndexScalarQuantizer::sa_decode(idx_t n, const uint8_t* bytes, float* x) co
     sq.decode(bytes, x, size_t(n));
 }
 
+void IndexScalarQuantizer::check_compatible_for_merge(const Index& other) const {
+    IndexFlatCodes::check_compatible_for_merge(other);
+    const auto& o = static_cast<const IndexScalarQuantizer&>(other);
+    FAISS_REQUIRE(o.sq.qtype == sq.qtype && o.sq.trained == sq.trained, invalid_argument,
+                  "cannot merge: the scalar quantizers differ (qtype %d vs %d, or trained "
+                  "ranges)",
+                  int(o.sq.qtype), int(sq.qtype));
+}
+
 void IndexScalarQuantizer::search(idx_t n, const float* x, idx_t k, float* distances, idx_t* labels,
                                   const SearchParameters* params) const {
     internal::check_search_outputs(*this, n, x, k, distances, labels);

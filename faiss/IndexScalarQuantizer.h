@@ -45,6 +45,10 @@ struct IndexScalarQuantizer : IndexFlatCodes {
     /// Encode n vectors x (n x d) into bytes (n x code_size). @throws not_trained.
     void sa_encode(idx_t n, const float* x, uint8_t* bytes) const override;
 
+    /// As IndexFlatCodes, plus the same quantizer type, range statistic and trained
+    /// ranges (codes of differently trained quantizers do not mean the same vectors).
+    void check_compatible_for_merge(const Index& other) const override;
+
     /// Decode n codes (n x code_size bytes) into x (n x d). @throws not_trained.
     void sa_decode(idx_t n, const uint8_t* bytes, float* x) const override;
 };

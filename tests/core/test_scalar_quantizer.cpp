@@ -383,6 +383,29 @@ TEST(IndexScalarQuantizer, SelectorRangeSearchAndCodec) {
     EXPECT_EQ(D[3], -std::numeric_limits<float>::infinity());
 }
 
+TEST(IndexScalarQuantizer, MergeNeedsTheSameQuantizer) {
+    const size_t d = 6;
+    std::vector<float> x = faiss::test::random_vectors(40, d, 71);
+    std::vector<float> y = faiss::test::random_vectors(40, d, 72);
+    faiss::IndexScalarQuantizer a(int(d), ScalarQuantizer::QT_8bit);
+    faiss::IndexScalarQuantizer b(int(d), ScalarQuantizer::QT_8bit);
+    faiss::IndexScalarQuantizer c(int(d), ScalarQuantizer::QT_8bit);
+    a.train(40, x.data());
+    b.train(40, x.data());
+    c.train(40, y.data());
+    a.add(40, x.data());
+    b.add(40, y.data());
+    c.add(40, y.data());
+    EXPECT_THROW(a.merge_from(c), faiss::FaissException);
+    a.merge_from(b);
+    EXPECT_EQ(a.ntotal, 80);
+    EXPECT_EQ(b.ntotal, 0);
+    std::vector<float> r(d), e(d);
+    a.reconstruct(45, r.data());
+    a.sa_decode(1, a.codes.data() + 45 * a.code_size, e.data());
+    EXPECT_EQ(r, e);
+}
+
 template <class F>
 void expect_code(faiss::ErrorCode code, F&& f) {
     try {
