@@ -76,6 +76,26 @@ struct SearchParametersIVF : SearchParameters {
 };
 using IVFSearchParameters = SearchParametersIVF;
 
+/// Counters of IVF searches, as Faiss's IndexIVFStats. search() and range_search() add
+/// theirs to the global indexIVF_stats (once per call, under a lock); read or reset it
+/// only while no search runs.
+struct IndexIVFStats {
+    size_t nq = 0;                 ///< queries
+    size_t nlist = 0;              ///< non-empty lists visited
+    size_t ndis = 0;               ///< codes compared with a query
+    size_t nheap_updates = 0;      ///< results that entered a result heap
+    double quantization_time = 0;  ///< ms in the coarse quantizer
+    double search_time = 0;        ///< ms scanning lists
+
+    IndexIVFStats() = default;
+    void reset();
+    void add(const IndexIVFStats& other);
+};
+
+/// Global counters filled by IndexIVF::search / range_search (faiss.cvar.indexIVF_stats
+/// in Python).
+extern IndexIVFStats indexIVF_stats;
+
 /// Compares one query with the codes of one list at a time. Obtained from
 /// IndexIVF::get_InvertedListScanner; one per thread (it holds the query state).
 /// Scores in the result heap follow the internal "smaller is better" rule: distances as
@@ -178,10 +198,11 @@ struct IndexIVF : Index, Level1Quantizer {
 
     /// Search given the lists to visit: assign and centroid_dis are n x nprobe (list -1
     /// skipped), nprobe taken from params or the field. store_pairs: labels are lo values.
+    /// stats, if given, receives this call's counters (added to what it holds).
     virtual void search_preassigned(idx_t n, const float* x, idx_t k, const idx_t* assign,
                                     const float* centroid_dis, float* distances, idx_t* labels,
-                                    bool store_pairs,
-                                    const SearchParametersIVF* params = nullptr) const;
+                                    bool store_pairs, const SearchParametersIVF* params = nullptr,
+                                    IndexIVFStats* stats = nullptr) const;
 
     /// All stored vectors within radius of each query among the nprobe nearest lists.
     void range_search(idx_t n, const float* x, float radius, RangeSearchResult* result,
@@ -191,7 +212,8 @@ struct IndexIVF : Index, Level1Quantizer {
     virtual void range_search_preassigned(idx_t n, const float* x, float radius,
                                           const idx_t* assign, const float* centroid_dis,
                                           RangeSearchResult* result, bool store_pairs = false,
-                                          const SearchParametersIVF* params = nullptr) const;
+                                          const SearchParametersIVF* params = nullptr,
+                                          IndexIVFStats* stats = nullptr) const;
 
     /// Empty the lists and direct map (training kept).
     void reset() override;
@@ -229,8 +251,8 @@ struct IndexIVF : Index, Level1Quantizer {
     void check_ready() const;
     size_t effective_nprobe(const SearchParameters* params) const;
     void search_one_parallel(const float* x, idx_t k, const idx_t* assign, const float* cdis,
-                             size_t nprobe, size_t max_codes, float* heap_s, idx_t* heap_i,
-                             bool store_pairs, const IDSelector* sel) const;
+                             size_t nprobe, float* heap_s, idx_t* heap_i, bool store_pairs,
+                             const IDSelector* sel, IndexIVFStats& stats) const;
 };
 
 /// The IndexIVF inside index (itself, or under IndexIDMap / IndexPreTransform wrappers

@@ -12,7 +12,9 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
+#include <mutex>
 
 namespace faiss {
 
@@ -43,7 +45,7 @@ SearchParametersIVF resolve_params(const IndexIVF& ivf, const SearchParameters* 
 /// Scan the probed lists of one query into the heap (k entries, internal sign).
 void scan_query(const IndexIVF& ivf, InvertedListScanner& scanner, const float* xi,
                 const idx_t* assign, const float* cdis, size_t nprobe, size_t max_codes,
-                float* heap_s, idx_t* heap_i, size_t k) {
+                float* heap_s, idx_t* heap_i, size_t k, IndexIVFStats& st) {
     scanner.set_query(xi);
     size_t nscan = 0;
     for (size_t j = 0; j < nprobe; j++) {
@@ -54,8 +56,10 @@ void scan_query(const IndexIVF& ivf, InvertedListScanner& scanner, const float* 
         size_t sz = ivf.invlists->list_size(l);
         if (sz == 0) continue;
         scanner.set_list(l, cdis ? cdis[j] : 0.0f);
-        scanner.scan_codes(sz, ivf.invlists->get_codes(l), ivf.invlists->get_ids(l), heap_s, heap_i,
-                           k);
+        st.nheap_updates += scanner.scan_codes(sz, ivf.invlists->get_codes(l),
+                                               ivf.invlists->get_ids(l), heap_s, heap_i, k);
+        st.nlist++;
+        st.ndis += sz;
         nscan += sz;
         if (max_codes && nscan >= max_codes) break;
     }
@@ -70,7 +74,33 @@ void finish_heap(bool keep_max, size_t k, float* heap_s, idx_t* heap_i) {
     }
 }
 
+double elapsed_ms(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+std::mutex global_stats_mutex;
+
+void add_to_global_stats(const IndexIVFStats& st) {
+    std::lock_guard<std::mutex> lock(global_stats_mutex);
+    indexIVF_stats.add(st);
+}
+
 }  // namespace
+
+IndexIVFStats indexIVF_stats;
+
+void IndexIVFStats::reset() {
+    *this = IndexIVFStats();
+}
+
+void IndexIVFStats::add(const IndexIVFStats& o) {
+    nq += o.nq;
+    nlist += o.nlist;
+    ndis += o.ndis;
+    nheap_updates += o.nheap_updates;
+    quantization_time += o.quantization_time;
+    search_time += o.search_time;
+}
 
 size_t IndexIVF::effective_nprobe(const SearchParameters* params) const {
     return resolve_params(*this, params).nprobe;
@@ -84,41 +114,47 @@ void IndexIVF::search(idx_t n, const float* x, idx_t k, float* distances, idx_t*
     SearchParametersIVF p = resolve_params(*this, params);
     std::vector<idx_t> assign(size_t(n) * p.nprobe);
     std::vector<float> cdis(size_t(n) * p.nprobe);
+    IndexIVFStats st;
+    auto t0 = std::chrono::steady_clock::now();
     quantizer->search(n, x, idx_t(p.nprobe), cdis.data(), assign.data(), p.quantizer_params);
-    search_preassigned(n, x, k, assign.data(), cdis.data(), distances, labels, false, &p);
+    st.quantization_time = elapsed_ms(t0);
+    search_preassigned(n, x, k, assign.data(), cdis.data(), distances, labels, false, &p, &st);
+    add_to_global_stats(st);
 }
 
 void IndexIVF::search_one_parallel(const float* x, idx_t k, const idx_t* assign, const float* cdis,
-                                   size_t np, size_t max_codes, float* heap_s, idx_t* heap_i,
-                                   bool store_pairs, const IDSelector* sel) const {
+                                   size_t np, float* heap_s, idx_t* heap_i, bool store_pairs,
+                                   const IDSelector* sel, IndexIVFStats& stats) const {
     internal::ExceptionCollector errors;
 #pragma omp parallel
     {
         std::unique_ptr<InvertedListScanner> scanner;
         std::vector<float> ls(k);
         std::vector<idx_t> li(k);
+        IndexIVFStats local;
         internal::topk_heap_init(k, ls.data(), li.data());
-        errors.run([&] {
-            scanner.reset(get_InvertedListScanner(store_pairs, sel));
-            scanner->set_query(x);
-        });
+        errors.run([&] { scanner.reset(get_InvertedListScanner(store_pairs, sel)); });
 #pragma omp for schedule(dynamic)
         for (int64_t j = 0; j < int64_t(np); j++) {
             errors.run([&] {
-                scan_query(*this, *scanner, x, assign + j, cdis ? cdis + j : nullptr, 1, max_codes,
-                           ls.data(), li.data(), k);
+                scan_query(*this, *scanner, x, assign + j, cdis ? cdis + j : nullptr, 1, 0,
+                           ls.data(), li.data(), k, local);
             });
         }
 #pragma omp critical(faiss_ivf_merge)
-        for (idx_t j = 0; j < k; j++)
-            internal::topk_heap_offer(k, heap_s, heap_i, ls[j], li[j]);
+        {
+            for (idx_t j = 0; j < k; j++)
+                internal::topk_heap_offer(k, heap_s, heap_i, ls[j], li[j]);
+            stats.add(local);
+        }
     }
     errors.rethrow();
 }
 
 void IndexIVF::search_preassigned(idx_t n, const float* x, idx_t k, const idx_t* assign,
                                   const float* centroid_dis, float* distances, idx_t* labels,
-                                  bool store_pairs, const SearchParametersIVF* params) const {
+                                  bool store_pairs, const SearchParametersIVF* params,
+                                  IndexIVFStats* stats) const {
     internal::check_search_outputs(*this, n, x, k, distances, labels);
     check_ready();
     FAISS_REQUIRE(n == 0 || assign != nullptr, invalid_argument,
@@ -130,6 +166,9 @@ void IndexIVF::search_preassigned(idx_t n, const float* x, idx_t k, const idx_t*
     FAISS_REQUIRE(mode >= 0 && mode <= 3, invalid_argument,
                   "parallel_mode must be 0..3 (plus flag 1024), got %d", parallel_mode);
     const size_t kk = size_t(k);
+    auto t0 = std::chrono::steady_clock::now();
+    IndexIVFStats st;
+    st.nq = size_t(n);
 
     bool over_probes = (mode == 1 || mode == 2) && p.max_codes == 0;
     if (mode == 0 && n == 1 && p.max_codes == 0 && p.nprobe > 1 && omp_get_max_threads() > 1) {
@@ -146,32 +185,36 @@ void IndexIVF::search_preassigned(idx_t n, const float* x, idx_t k, const idx_t*
             idx_t* hi = labels + i * k;
             internal::topk_heap_init(kk, hs, hi);
             search_one_parallel(x + i * d, k, assign + i * p.nprobe,
-                                centroid_dis ? centroid_dis + i * p.nprobe : nullptr, p.nprobe,
-                                p.max_codes, hs, hi, store_pairs, p.sel);
+                                centroid_dis ? centroid_dis + i * p.nprobe : nullptr, p.nprobe, hs,
+                                hi, store_pairs, p.sel, st);
             finish_heap(keep_max, kk, hs, hi);
         }
-        return;
-    }
-
-    internal::ExceptionCollector errors;
+    } else {
+        internal::ExceptionCollector errors;
 #pragma omp parallel if (n > 1)
-    {
-        std::unique_ptr<InvertedListScanner> scanner;
-        errors.run([&] { scanner.reset(get_InvertedListScanner(store_pairs, p.sel)); });
+        {
+            std::unique_ptr<InvertedListScanner> scanner;
+            IndexIVFStats local;
+            errors.run([&] { scanner.reset(get_InvertedListScanner(store_pairs, p.sel)); });
 #pragma omp for schedule(dynamic)
-        for (idx_t i = 0; i < n; i++) {
-            errors.run([&] {
-                float* hs = distances + i * k;
-                idx_t* hi = labels + i * k;
-                internal::topk_heap_init(kk, hs, hi);
-                scan_query(*this, *scanner, x + i * d, assign + i * p.nprobe,
-                           centroid_dis ? centroid_dis + i * p.nprobe : nullptr, p.nprobe,
-                           p.max_codes, hs, hi, kk);
-                finish_heap(keep_max, kk, hs, hi);
-            });
+            for (idx_t i = 0; i < n; i++) {
+                errors.run([&] {
+                    float* hs = distances + i * k;
+                    idx_t* hi = labels + i * k;
+                    internal::topk_heap_init(kk, hs, hi);
+                    scan_query(*this, *scanner, x + i * d, assign + i * p.nprobe,
+                               centroid_dis ? centroid_dis + i * p.nprobe : nullptr, p.nprobe,
+                               p.max_codes, hs, hi, kk, local);
+                    finish_heap(keep_max, kk, hs, hi);
+                });
+            }
+#pragma omp critical(faiss_ivf_stats)
+            st.add(local);
         }
+        errors.rethrow();
     }
-    errors.rethrow();
+    st.search_time = elapsed_ms(t0);
+    if (stats) stats->add(st);
 }
 
 void IndexIVF::range_search(idx_t n, const float* x, float radius, RangeSearchResult* result,
@@ -183,15 +226,20 @@ void IndexIVF::range_search(idx_t n, const float* x, float radius, RangeSearchRe
     SearchParametersIVF p = resolve_params(*this, params);
     std::vector<idx_t> assign(size_t(n) * p.nprobe);
     std::vector<float> cdis(size_t(n) * p.nprobe);
+    IndexIVFStats st;
+    auto t0 = std::chrono::steady_clock::now();
     if (n > 0) {
         quantizer->search(n, x, idx_t(p.nprobe), cdis.data(), assign.data(), p.quantizer_params);
     }
-    range_search_preassigned(n, x, radius, assign.data(), cdis.data(), result, false, &p);
+    st.quantization_time = elapsed_ms(t0);
+    range_search_preassigned(n, x, radius, assign.data(), cdis.data(), result, false, &p, &st);
+    add_to_global_stats(st);
 }
 
 void IndexIVF::range_search_preassigned(idx_t n, const float* x, float radius, const idx_t* assign,
                                         const float* centroid_dis, RangeSearchResult* result,
-                                        bool store_pairs, const SearchParametersIVF* params) const {
+                                        bool store_pairs, const SearchParametersIVF* params,
+                                        IndexIVFStats* stats) const {
     internal::check_vectors(*this, n, x, "query");
     FAISS_REQUIRE(result != nullptr, invalid_argument, "range_search: result is null");
     FAISS_REQUIRE(result->nq == size_t(n), invalid_argument,
@@ -202,10 +250,14 @@ void IndexIVF::range_search_preassigned(idx_t n, const float* x, float radius, c
     check_ready();
     SearchParametersIVF p = resolve_params(*this, params);
     std::vector<std::vector<std::pair<idx_t, float>>> hits(n);
+    auto t0 = std::chrono::steady_clock::now();
+    IndexIVFStats st;
+    st.nq = size_t(n);
     internal::ExceptionCollector errors;
 #pragma omp parallel if (n > 1)
     {
         std::unique_ptr<InvertedListScanner> scanner;
+        IndexIVFStats local;
         errors.run([&] { scanner.reset(get_InvertedListScanner(store_pairs, p.sel)); });
 #pragma omp for schedule(dynamic)
         for (idx_t i = 0; i < n; i++) {
@@ -222,14 +274,20 @@ void IndexIVF::range_search_preassigned(idx_t n, const float* x, float radius, c
                     scanner->set_list(l, centroid_dis ? centroid_dis[i * p.nprobe + j] : 0.0f);
                     scanner->scan_codes_range(sz, invlists->get_codes(l), invlists->get_ids(l),
                                               radius, hits[i]);
+                    local.nlist++;
+                    local.ndis += sz;
                     nscan += sz;
                     if (p.max_codes && nscan >= p.max_codes) break;
                 }
             });
         }
+#pragma omp critical(faiss_ivf_stats)
+        st.add(local);
     }
     errors.rethrow();
     result->set_results(hits);
+    st.search_time = elapsed_ms(t0);
+    if (stats) stats->add(st);
 }
 
 /*** InvertedListScanner ***/

@@ -48,12 +48,25 @@ void adc_scan(const ProductQuantizer& pq, const float* tab, const uint8_t* codes
             out[i] = s;
         }
     } else {
+        // Generic widths: a bit accumulator refilled byte by byte, so no sub-code costs
+        // more than one shift and one mask and no byte past the code is read.
         const size_t ksub = pq.ksub;
+        const unsigned nbits = unsigned(pq.nbits);
+        const uint64_t mask = (uint64_t(1) << nbits) - 1;
         for (size_t i = 0; i < n; i++) {
-            PQDecoderGeneric dec(codes + i * cs, int(pq.nbits));
+            const uint8_t* p = codes + i * cs;
+            uint64_t acc = 0;
+            unsigned nacc = 0;
             float s = 0;
-            for (size_t m = 0; m < M; m++)
-                s += tab[m * ksub + dec.decode()];
+            for (size_t m = 0; m < M; m++) {
+                while (nacc < nbits) {
+                    acc |= uint64_t(*p++) << nacc;
+                    nacc += 8;
+                }
+                s += tab[m * ksub + (acc & mask)];
+                acc >>= nbits;
+                nacc -= nbits;
+            }
             out[i] = s;
         }
     }
@@ -148,6 +161,16 @@ void IndexPQ::sa_decode(idx_t n, const uint8_t* bytes, float* x) const {
     FAISS_REQUIRE(n >= 0, invalid_argument, "number of codes must be >= 0, got %lld", (long long)n);
     FAISS_REQUIRE(n == 0 || (bytes && x), invalid_argument, "null pointer passed to sa_decode");
     pq.decode(bytes, x, size_t(n));
+}
+
+void IndexPQ::check_compatible_for_merge(const Index& other) const {
+    IndexFlatCodes::check_compatible_for_merge(other);
+    const auto& o = static_cast<const IndexPQ&>(other);
+    FAISS_REQUIRE(o.pq.M == pq.M && o.pq.nbits == pq.nbits && o.pq.centroids == pq.centroids,
+                  invalid_argument,
+                  "cannot merge IndexPQ with different product quantizers (M=%zu nbits=%zu vs "
+                  "M=%zu nbits=%zu, or different centroids)",
+                  o.pq.M, o.pq.nbits, pq.M, pq.nbits);
 }
 
 void IndexPQ::search(idx_t n, const float* x, idx_t k, float* distances, idx_t* labels,

@@ -71,6 +71,10 @@ struct IndexPQ : IndexFlatCodes {
     void sa_encode(idx_t n, const float* x, uint8_t* bytes) const override;
     /// Decode n codes into x (n x d).
     void sa_decode(idx_t n, const uint8_t* bytes, float* x) const override;
+
+    /// As IndexFlatCodes, and the product quantizers must be identical (same M, nbits
+    /// and centroids): codes of different codebooks cannot share one index.
+    void check_compatible_for_merge(const Index& other) const override;
 };
 
 /// Per-call options of IndexPQ::search.

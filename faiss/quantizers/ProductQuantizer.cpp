@@ -32,6 +32,20 @@ constexpr size_t kEncodeBatchMin = 32;
 // GEMM gains little there.
 constexpr size_t kEncodeGemmMinDsub = 16;
 
+// row[j] = ||xs - centroid j||^2 for ksub centroids stored transposed (ct: dsub x ksub).
+// The inner loop runs over centroids with unit stride, which the compiler vectorises.
+void sub_distances(const float* xs, const float* ct, size_t dsub, size_t ksub, float* row) {
+    std::fill(row, row + ksub, 0.0f);
+    for (size_t t = 0; t < dsub; t++) {
+        const float xt = xs[t];
+        const float* c = ct + t * ksub;
+        for (size_t j = 0; j < ksub; j++) {
+            const float diff = xt - c[j];
+            row[j] += diff * diff;
+        }
+    }
+}
+
 }  // namespace
 
 PQEncoderGeneric::PQEncoderGeneric(uint8_t* code, int nbits) : code(code), nbits(nbits) {}
@@ -135,16 +149,16 @@ void ProductQuantizer::compute_code_from_distance_table(const float* tab, uint8_
     std::memset(code, 0, code_size);
     PQEncoderGeneric enc(code, int(nbits));
     for (size_t m = 0; m < M; m++) {
+        // Two passes: a branch-free minimum (vectorised), then its first position.
+        // NaN entries never win; an all-NaN row gives centroid 0.
         const float* row = tab + m * ksub;
-        size_t best = 0;
         float best_d = std::numeric_limits<float>::infinity();
-        for (size_t j = 0; j < ksub; j++) {
-            if (row[j] < best_d) {
-                best_d = row[j];
-                best = j;
-            }
-        }
-        enc.encode(best);
+        for (size_t j = 0; j < ksub; j++)
+            best_d = row[j] < best_d ? row[j] : best_d;
+        size_t best = 0;
+        while (best < ksub && !(row[best] == best_d))
+            best++;
+        enc.encode(best == ksub ? 0 : best);
     }
 }
 
@@ -160,10 +174,7 @@ void ProductQuantizer::compute_codes(const float* x, uint8_t* codes, size_t n) c
     if (n < kEncodeBatchMin || dsub < kEncodeGemmMinDsub) {
         // Direct distances: exact also for data far from the origin, where the
         // norms-minus-dot-product form of the GEMM path loses precision.
-#pragma omp parallel for if (n > 64)
-        for (int64_t i = 0; i < int64_t(n); i++) {
-            compute_code(x + size_t(i) * d, codes + size_t(i) * code_size);
-        }
+        encode_direct(x, codes, n);
         return;
     }
     // Nearest centroid per sub-space through the exact k-NN engine (GEMM, threads).
@@ -185,6 +196,31 @@ void ProductQuantizer::compute_codes(const float* x, uint8_t* codes, size_t n) c
             for (size_t m = 0; m < M; m++) {
                 enc.encode(uint64_t(std::max<int64_t>(assign[m * bs + i], 0)));
             }
+        }
+    }
+}
+
+void ProductQuantizer::encode_direct(const float* x, uint8_t* codes, size_t n) const {
+    // Centroids transposed per sub-space (dsub x ksub), see sub_distances.
+    std::vector<float> ct(M * dsub * ksub);
+    for (size_t m = 0; m < M; m++) {
+        for (size_t j = 0; j < ksub; j++) {
+            for (size_t t = 0; t < dsub; t++) {
+                ct[(m * dsub + t) * ksub + j] = get_centroids(m, j)[t];
+            }
+        }
+    }
+#pragma omp parallel if (n > 64)
+    {
+        std::vector<float> tab(M * ksub);
+#pragma omp for
+        for (int64_t i = 0; i < int64_t(n); i++) {
+            const float* xi = x + size_t(i) * d;
+            for (size_t m = 0; m < M; m++) {
+                sub_distances(xi + m * dsub, ct.data() + m * dsub * ksub, dsub, ksub,
+                              tab.data() + m * ksub);
+            }
+            compute_code_from_distance_table(tab.data(), codes + size_t(i) * code_size);
         }
     }
 }

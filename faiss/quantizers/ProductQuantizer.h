@@ -113,6 +113,7 @@ struct ProductQuantizer {
 
   private:
     void train_one(size_t n, const float* xsub, float* out_centroids) const;
+    void encode_direct(const float* x, uint8_t* codes, size_t n) const;
 };
 
 /// Writes sub-codes of nbits bits (1 .. 16) LSB-first into a zeroed code buffer.

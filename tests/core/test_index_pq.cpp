@@ -200,6 +200,26 @@ TEST(IndexPQ, CodecAndReconstruct) {
     EXPECT_EQ(index->polysemous_ht, 8 * 5 + 1);
 }
 
+TEST(IndexPQ, MergeNeedsSameCodebook) {
+    auto a = trained_index(8, 8, faiss::METRIC_L2);
+    auto b = std::make_unique<IndexPQ>(int(kD), 8, 8);
+    b->pq = a->pq;
+    b->is_trained = true;
+    b->add(10, data().xq.data());
+    std::vector<float> before(kD), after(kD);
+    b->reconstruct(3, before.data());
+    a->merge_from(*b);
+    EXPECT_EQ(a->ntotal, idx_t(kNb + 10));
+    EXPECT_EQ(b->ntotal, 0);
+    a->reconstruct(idx_t(kNb + 3), after.data());
+    EXPECT_EQ(before, after);
+
+    b->pq.centroids[5] += 1.0f;
+    b->add(1, data().xq.data());
+    EXPECT_THROW(a->merge_from(*b), faiss::FaissException);
+    EXPECT_EQ(b->ntotal, 1);
+}
+
 TEST(IndexPQ, BadInput) {
     auto code_of = [](auto&& f) {
         try {

@@ -492,3 +492,26 @@ TEST(IndexIVFFlat, NaNQueryGetsPadding) {
         EXPECT_GE(l[k + j], 0);
     }
 }
+
+TEST(IndexIVFFlat, SearchStatistics) {
+    Fixture f(800, 6);
+    f.ivf->nprobe = kNlist;
+    const idx_t k = 4;
+    std::vector<float> d(f.nq * k);
+    std::vector<idx_t> l(f.nq * k);
+    faiss::indexIVF_stats.reset();
+    f.ivf->search(idx_t(f.nq), f.xq.data(), k, d.data(), l.data());
+    EXPECT_EQ(faiss::indexIVF_stats.nq, f.nq);
+    EXPECT_EQ(faiss::indexIVF_stats.ndis, f.nq * f.nb);  // every list visited
+    EXPECT_GE(faiss::indexIVF_stats.nheap_updates, f.nq * size_t(k));
+    EXPECT_GE(faiss::indexIVF_stats.search_time, 0.0);
+    // search_preassigned reports to the stats object it is given, not the global one
+    faiss::IndexIVFStats mine;
+    std::vector<idx_t> assign(f.nq, 0);
+    faiss::SearchParametersIVF p1;
+    f.ivf->search_preassigned(idx_t(f.nq), f.xq.data(), k, assign.data(), nullptr, d.data(),
+                              l.data(), false, &p1, &mine);
+    EXPECT_EQ(mine.nq, f.nq);
+    EXPECT_EQ(mine.ndis, f.nq * f.ivf->get_list_size(0));
+    EXPECT_EQ(faiss::indexIVF_stats.nq, f.nq);
+}

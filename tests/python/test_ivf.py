@@ -116,3 +116,12 @@ def test_search_preassigned(ivf):
         index.search_preassigned(xq, 4, Iq[:, :2], None)
     ids = faiss.rev_swig_ptr(index.invlists.get_ids(0), index.invlists.list_size(0))
     assert len(ids) == index.get_list_size(0)
+
+
+def test_ivf_stats(ivf):
+    index, xb = ivf
+    index.nprobe = NLIST
+    faiss.cvar.indexIVF_stats.reset()
+    index.search(xb[:5], 3)
+    stats = faiss.cvar.indexIVF_stats
+    assert stats.nq == 5 and stats.ndis == 5 * 1000
