@@ -9,7 +9,8 @@
 //
 // As in distances-inl.h, everything has internal linkage or lives in the ISA namespace
 // (an external inline function shared between files compiled with different flags could
-// be merged into the AVX-512 copy), and only compiler builtins are used.
+// be merged into the AVX-512 copy). The one intrinsic is F16C's half -> float
+// converter (LoadFp16), whose portable bit version stays beside it.
 
 #ifndef FAISS_SIMD_NS
 #error "define FAISS_SIMD_NS (scalar, avx2 or avx512) before including sq_distances-inl.h"
@@ -20,6 +21,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <utility>
+
+#if defined(__F16C__)
+#include <immintrin.h>
+#endif
 
 namespace faiss::simd::FAISS_SIMD_NS {
 
@@ -40,6 +45,8 @@ typedef int32_t VI __attribute__((vector_size(kLanes * sizeof(int32_t))));
 typedef uint8_t VB __attribute__((vector_size(kLanes)));
 typedef uint8_t VBHalf __attribute__((vector_size(kLanes / 2)));
 typedef uint16_t VH __attribute__((vector_size(kLanes * sizeof(uint16_t))));
+typedef float VF8 __attribute__((vector_size(8 * sizeof(float))));
+typedef float VF4 __attribute__((vector_size(4 * sizeof(float))));
 
 inline VF load_floats(const float* p) {
     VF v;
@@ -78,12 +85,19 @@ inline VF half_to_float(VU h) {
     return (VF)((normal & ~special) | (inf_nan & special));
 }
 
+// Bytes -> 32-bit lanes through 16 bits: GCC 12 turns a direct 8 -> 32 bit
+// __builtin_convertvector into one scalar conversion per lane, the two steps into
+// vpmovzxbw + vpmovzxwd (SQ8 L2 at d = 128 measured 3.5x faster).
+inline VI widen_bytes(VB b) {
+    return __builtin_convertvector(__builtin_convertvector(b, VH), VI);
+}
+
 struct LoadU8 {
     static size_t code_size(size_t d) { return d; }
     static VF lanes(const uint8_t* code, size_t j) {
         VB b;
         __builtin_memcpy(&b, code + j, sizeof(b));
-        return __builtin_convertvector(b, VF);
+        return __builtin_convertvector(widen_bytes(b), VF);
     }
     static float one(const uint8_t* code, size_t j) { return float(code[j]); }
 };
@@ -105,8 +119,8 @@ struct LoadU4 {
         VBHalf h;
         __builtin_memcpy(&h, code + j / 2, sizeof(h));
         const VB b = spread_nibble_bytes(h, std::make_index_sequence<kLanes>());
-        const VU u = __builtin_convertvector(b, VU);
-        const VU q = (u >> nibble_shifts(std::make_index_sequence<kLanes>())) & 15u;
+        const VU u = (VU)widen_bytes(b);
+        const VI q = (VI)((u >> nibble_shifts(std::make_index_sequence<kLanes>())) & 15u);
         return __builtin_convertvector(q, VF);
     }
     static float one(const uint8_t* code, size_t j) {
@@ -114,12 +128,90 @@ struct LoadU4 {
     }
 };
 
+template <size_t Offset, size_t... I>
+inline VB six_bit_bytes(VB b, std::index_sequence<I...>) {
+    return __builtin_shufflevector(b, b, ((6 * I) / 8 + Offset)...);
+}
+
+template <size_t... I>
+inline VU six_bit_shifts(std::index_sequence<I...>) {
+    return VU{uint32_t((6 * I) % 8)...};
+}
+
+// The 3 * kLanes / 4 bytes at p in the low bytes of a VB (high bytes zero), through
+// integer registers: a partial copy into a vector goes through the stack and stalls
+// store forwarding.
+#if defined(__AVX2__)
+inline VB load_three_quarters(const uint8_t* p) {
+#if defined(__AVX512F__)
+    uint64_t a;
+    uint32_t b;
+    __builtin_memcpy(&a, p, 8);
+    __builtin_memcpy(&b, p + 8, 4);
+    typedef uint64_t V2 __attribute__((vector_size(16)));
+    const V2 v = {a, b};
+    return (VB)v;
+#else
+    uint32_t a;
+    uint16_t b;
+    __builtin_memcpy(&a, p, 4);
+    __builtin_memcpy(&b, p + 4, 2);
+    const uint64_t w = a | (uint64_t(b) << 32);
+    VB v;
+    __builtin_memcpy(&v, &w, sizeof(v));
+    return v;
+#endif
+}
+#endif
+
+// Component j occupies bits [6j, 6j + 6) of an LSB-first stream. kLanes components
+// (a multiple of 4, starting at a multiple of 4) span exactly 3 * kLanes / 4 bytes:
+// each lane gathers the byte holding its low bits and the next one, then shifts.
+struct LoadU6 {
+    static size_t code_size(size_t d) { return (d * 6 + 7) / 8; }
+    static VF lanes(const uint8_t* code, size_t j) {
+#if !defined(__AVX2__)
+        // 4 lanes = one 24-bit group; without pshufb, shifting the group is cheaper.
+        const uint8_t* p = code + j / 4 * 3;
+        const uint32_t w = p[0] | (uint32_t(p[1]) << 8) | (uint32_t(p[2]) << 16);
+        const VI q = (VI)((VU{w, w, w, w} >> VU{0, 6, 12, 18}) & 63u);
+        return __builtin_convertvector(q, VF);
+#else
+        const VB b = load_three_quarters(code + j / 4 * 3);
+        const auto seq = std::make_index_sequence<kLanes>();
+        const VU lo = (VU)widen_bytes(six_bit_bytes<0>(b, seq));
+        const VU hi = (VU)widen_bytes(six_bit_bytes<1>(b, seq));
+        const VI q = (VI)(((lo | (hi << 8)) >> six_bit_shifts(seq)) & 63u);
+        return __builtin_convertvector(q, VF);
+#endif
+    }
+    static float one(const uint8_t* code, size_t j) {
+        const size_t bit = 6 * j, byte = bit / 8, shift = bit % 8;
+        uint32_t w = code[byte];
+        if (shift > 2) w |= uint32_t(code[byte + 1]) << 8;
+        return float((w >> shift) & 63);
+    }
+};
+
 struct LoadFp16 {
     static size_t code_size(size_t d) { return 2 * d; }
+    // GCC 12 converts _Float16 vectors one lane at a time, so with F16C the hardware
+    // converter is called directly (SQfp16 scan at d = 128: about 2x faster); the bit
+    // version stays the reference and the scalar level's path.
     static VF lanes(const uint8_t* code, size_t j) {
+#if defined(__AVX512F__)
+        const __m128i* p = reinterpret_cast<const __m128i*>(code + 2 * j);
+        const VF8 lo = (VF8)_mm256_cvtph_ps(_mm_loadu_si128(p));
+        const VF8 hi = (VF8)_mm256_cvtph_ps(_mm_loadu_si128(p + 1));
+        return __builtin_shufflevector(lo, hi, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+                                       15);
+#elif defined(__F16C__)
+        return (VF)_mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(code + 2 * j)));
+#else
         VH h;
         __builtin_memcpy(&h, code + 2 * j, sizeof(h));
         return half_to_float(__builtin_convertvector(h, VU));
+#endif
     }
     static float one(const uint8_t* code, size_t j) {
         uint16_t h;
@@ -158,11 +250,21 @@ inline V step(V acc, V a, V s, V v) {
     }
 }
 
+// Halving tree in registers (a lane-by-lane loop costs as much as the whole d = 128
+// scan of a code at 16 lanes).
 inline float horizontal_sum(VF v) {
-    float t = 0;
-    for (size_t l = 0; l < kLanes; l++)
-        t += v[l];
-    return t;
+#if defined(__AVX512F__)
+    const VF8 h = __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7) +
+                  __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
+    const VF4 q =
+        __builtin_shufflevector(h, h, 0, 1, 2, 3) + __builtin_shufflevector(h, h, 4, 5, 6, 7);
+#elif defined(__AVX2__)
+    const VF4 q =
+        __builtin_shufflevector(v, v, 0, 1, 2, 3) + __builtin_shufflevector(v, v, 4, 5, 6, 7);
+#else
+    const VF4 q = v;
+#endif
+    return (q[0] + q[2]) + (q[1] + q[3]);
 }
 
 template <class Load, Form F, size_t R>
@@ -208,6 +310,12 @@ void l2_u4(float* out, const float* a, const float* s, const uint8_t* codes, siz
 void ip_u4(float* out, const float* w, const uint8_t* codes, size_t d, size_t n) {
     scan<LoadU4, Form::dot>(out, w, nullptr, codes, d, n);
 }
+void l2_u6(float* out, const float* a, const float* s, const uint8_t* codes, size_t d, size_t n) {
+    scan<LoadU6, Form::l2_scaled>(out, a, s, codes, d, n);
+}
+void ip_u6(float* out, const float* w, const uint8_t* codes, size_t d, size_t n) {
+    scan<LoadU6, Form::dot>(out, w, nullptr, codes, d, n);
+}
 void l2_fp16(float* out, const float* x, const uint8_t* codes, size_t d, size_t n) {
     scan<LoadFp16, Form::l2_plain>(out, x, nullptr, codes, d, n);
 }
@@ -227,6 +335,8 @@ constexpr SQDistanceKernels make_sq_distance_kernels() {
     t.ip_u8 = ip_u8;
     t.l2_u4 = l2_u4;
     t.ip_u4 = ip_u4;
+    t.l2_u6 = l2_u6;
+    t.ip_u6 = ip_u6;
     t.l2_fp16 = l2_fp16;
     t.ip_fp16 = ip_fp16;
     t.l2_bf16 = l2_bf16;
