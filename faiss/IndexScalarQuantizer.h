@@ -54,3 +54,6 @@ struct IndexScalarQuantizer : IndexFlatCodes {
 };
 
 }  // namespace faiss
+
+// Faiss declares the IVF variant in this header; code that includes only this one finds it.
+#include <faiss/IndexIVFScalarQuantizer.h>

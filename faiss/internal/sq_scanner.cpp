@@ -2,21 +2,11 @@
 #include <faiss/internal/sq_scanner.h>
 
 #include <faiss/internal/checks.h>
-#include <faiss/utils/distances.h>
-
-#include <algorithm>
 
 namespace faiss::internal {
 
-namespace {
-
-// Decoded blocks of QT_6bit codes stay this small so they remain in L1/L2.
-constexpr size_t kDecodeBlock = 64;
-
-}  // namespace
-
 SQQueryScanner::SQQueryScanner(const ScalarQuantizer& sq, MetricType metric)
-    : sq_(sq), metric_(metric), path_(Path::decode), kernels_(&simd::sq_distance_kernels()) {
+    : sq_(sq), metric_(metric), path_(Path::u8), kernels_(&simd::sq_distance_kernels()) {
     FAISS_REQUIRE(metric == METRIC_L2 || metric == METRIC_INNER_PRODUCT, unsupported,
                   "scalar quantizer distances support L2 and inner product, not %s",
                   metric_name(metric));
@@ -30,9 +20,9 @@ SQQueryScanner::SQQueryScanner(const ScalarQuantizer& sq, MetricType metric)
             path_ = Path::bf16;
             return;
         case ScalarQuantizer::QT_6bit:
-            path_ = Path::decode;
-            decoded_.resize(kDecodeBlock * d);
-            return;
+            path_ = Path::u6;
+            levels = 63.f;
+            break;
         case ScalarQuantizer::QT_4bit:
         case ScalarQuantizer::QT_4bit_uniform:
             path_ = Path::u4;
@@ -66,7 +56,7 @@ SQQueryScanner::SQQueryScanner(const ScalarQuantizer& sq, MetricType metric)
 
 void SQQueryScanner::set_query(const float* x) {
     x_ = x;
-    if (path_ != Path::u8 && path_ != Path::u4) return;
+    if (path_ == Path::fp16 || path_ == Path::bf16) return;
     const size_t d = sq_.d;
     if (metric_ == METRIC_L2) {
         for (size_t j = 0; j < d; j++)
@@ -86,15 +76,27 @@ void SQQueryScanner::scan(const uint8_t* codes, size_t n, float* out) {
     const bool l2 = metric_ == METRIC_L2;
     switch (path_) {
         case Path::u8:
+            if (l2) {
+                kernels_->l2_u8(out, a_.data(), scale_.data(), codes, d, n);
+            } else {
+                kernels_->ip_u8(out, a_.data(), codes, d, n);
+                add_bias(out, n);
+            }
+            break;
+        case Path::u6:
+            if (l2) {
+                kernels_->l2_u6(out, a_.data(), scale_.data(), codes, d, n);
+            } else {
+                kernels_->ip_u6(out, a_.data(), codes, d, n);
+                add_bias(out, n);
+            }
+            break;
         case Path::u4:
             if (l2) {
-                (path_ == Path::u8 ? kernels_->l2_u8 : kernels_->l2_u4)(out, a_.data(),
-                                                                        scale_.data(), codes, d, n);
+                kernels_->l2_u4(out, a_.data(), scale_.data(), codes, d, n);
             } else {
-                (path_ == Path::u8 ? kernels_->ip_u8 : kernels_->ip_u4)(out, a_.data(), codes, d,
-                                                                        n);
-                for (size_t i = 0; i < n; i++)
-                    out[i] += bias_;
+                kernels_->ip_u4(out, a_.data(), codes, d, n);
+                add_bias(out, n);
             }
             break;
         case Path::fp16:
@@ -103,23 +105,12 @@ void SQQueryScanner::scan(const uint8_t* codes, size_t n, float* out) {
         case Path::bf16:
             (l2 ? kernels_->l2_bf16 : kernels_->ip_bf16)(out, x_, codes, d, n);
             break;
-        case Path::decode:
-            scan_decoded(codes, n, out);
-            break;
     }
 }
 
-void SQQueryScanner::scan_decoded(const uint8_t* codes, size_t n, float* out) {
-    const size_t d = sq_.d;
-    for (size_t i0 = 0; i0 < n; i0 += kDecodeBlock) {
-        const size_t ni = std::min(kDecodeBlock, n - i0);
-        sq_.decode(codes + i0 * sq_.code_size, decoded_.data(), ni);
-        if (metric_ == METRIC_L2) {
-            fvec_L2sqr_ny(out + i0, x_, decoded_.data(), d, ni);
-        } else {
-            fvec_inner_products_ny(out + i0, x_, decoded_.data(), d, ni);
-        }
-    }
+void SQQueryScanner::add_bias(float* out, size_t n) const {
+    for (size_t i = 0; i < n; i++)
+        out[i] += bias_;
 }
 
 }  // namespace faiss::internal

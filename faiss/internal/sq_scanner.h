@@ -7,8 +7,7 @@
 // code value), so per query the scanner folds the query into the kernel's affine form:
 //   L2: sum_j ((x_j - base_j) - scale_j * q_j)^2
 //   IP: sum_j x_j * base_j + sum_j (x_j * scale_j) * q_j
-// fp16 and bf16 go to their own kernels; QT_6bit decodes small blocks and uses the
-// float kernels.
+// fp16 and bf16 go to their own kernels.
 //
 // Thread safety: one scanner per thread (it holds per-query buffers).
 
@@ -36,9 +35,9 @@ class SQQueryScanner {
     void scan(const uint8_t* codes, size_t n, float* out);
 
   private:
-    enum class Path { u8, u4, fp16, bf16, decode };
+    enum class Path { u8, u6, u4, fp16, bf16 };
 
-    void scan_decoded(const uint8_t* codes, size_t n, float* out);
+    void add_bias(float* out, size_t n) const;
 
     const ScalarQuantizer& sq_;
     MetricType metric_;
@@ -49,7 +48,6 @@ class SQQueryScanner {
     // L2: a = x - base. IP: a = x * scale, plus bias_ = <x, base>.
     std::vector<float> a_;
     float bias_ = 0;
-    std::vector<float> decoded_;
 };
 
 }  // namespace faiss::internal

@@ -9,7 +9,8 @@
 //
 // As in distances-inl.h, everything has internal linkage or lives in the ISA namespace
 // (an external inline function shared between files compiled with different flags could
-// be merged into the AVX-512 copy), and only compiler builtins are used.
+// be merged into the AVX-512 copy). The one intrinsic is F16C's half -> float
+// converter (LoadFp16), whose portable bit version stays beside it.
 
 #ifndef FAISS_SIMD_NS
 #error "define FAISS_SIMD_NS (scalar, avx2 or avx512) before including sq_distances-inl.h"
@@ -124,6 +125,71 @@ struct LoadU4 {
     }
     static float one(const uint8_t* code, size_t j) {
         return float((code[j / 2] >> ((j & 1) * 4)) & 15);
+    }
+};
+
+template <size_t Offset, size_t... I>
+inline VB six_bit_bytes(VB b, std::index_sequence<I...>) {
+    return __builtin_shufflevector(b, b, ((6 * I) / 8 + Offset)...);
+}
+
+template <size_t... I>
+inline VU six_bit_shifts(std::index_sequence<I...>) {
+    return VU{uint32_t((6 * I) % 8)...};
+}
+
+// The 3 * kLanes / 4 bytes at p in the low bytes of a VB (high bytes zero), through
+// integer registers: a partial copy into a vector goes through the stack and stalls
+// store forwarding.
+#if defined(__AVX2__)
+inline VB load_three_quarters(const uint8_t* p) {
+#if defined(__AVX512F__)
+    uint64_t a;
+    uint32_t b;
+    __builtin_memcpy(&a, p, 8);
+    __builtin_memcpy(&b, p + 8, 4);
+    typedef uint64_t V2 __attribute__((vector_size(16)));
+    const V2 v = {a, b};
+    return (VB)v;
+#else
+    uint32_t a;
+    uint16_t b;
+    __builtin_memcpy(&a, p, 4);
+    __builtin_memcpy(&b, p + 4, 2);
+    const uint64_t w = a | (uint64_t(b) << 32);
+    VB v;
+    __builtin_memcpy(&v, &w, sizeof(v));
+    return v;
+#endif
+}
+#endif
+
+// Component j occupies bits [6j, 6j + 6) of an LSB-first stream. kLanes components
+// (a multiple of 4, starting at a multiple of 4) span exactly 3 * kLanes / 4 bytes:
+// each lane gathers the byte holding its low bits and the next one, then shifts.
+struct LoadU6 {
+    static size_t code_size(size_t d) { return (d * 6 + 7) / 8; }
+    static VF lanes(const uint8_t* code, size_t j) {
+#if !defined(__AVX2__)
+        // 4 lanes = one 24-bit group; without pshufb, shifting the group is cheaper.
+        const uint8_t* p = code + j / 4 * 3;
+        const uint32_t w = p[0] | (uint32_t(p[1]) << 8) | (uint32_t(p[2]) << 16);
+        const VI q = (VI)((VU{w, w, w, w} >> VU{0, 6, 12, 18}) & 63u);
+        return __builtin_convertvector(q, VF);
+#else
+        const VB b = load_three_quarters(code + j / 4 * 3);
+        const auto seq = std::make_index_sequence<kLanes>();
+        const VU lo = (VU)widen_bytes(six_bit_bytes<0>(b, seq));
+        const VU hi = (VU)widen_bytes(six_bit_bytes<1>(b, seq));
+        const VI q = (VI)(((lo | (hi << 8)) >> six_bit_shifts(seq)) & 63u);
+        return __builtin_convertvector(q, VF);
+#endif
+    }
+    static float one(const uint8_t* code, size_t j) {
+        const size_t bit = 6 * j, byte = bit / 8, shift = bit % 8;
+        uint32_t w = code[byte];
+        if (shift > 2) w |= uint32_t(code[byte + 1]) << 8;
+        return float((w >> shift) & 63);
     }
 };
 
@@ -244,6 +310,12 @@ void l2_u4(float* out, const float* a, const float* s, const uint8_t* codes, siz
 void ip_u4(float* out, const float* w, const uint8_t* codes, size_t d, size_t n) {
     scan<LoadU4, Form::dot>(out, w, nullptr, codes, d, n);
 }
+void l2_u6(float* out, const float* a, const float* s, const uint8_t* codes, size_t d, size_t n) {
+    scan<LoadU6, Form::l2_scaled>(out, a, s, codes, d, n);
+}
+void ip_u6(float* out, const float* w, const uint8_t* codes, size_t d, size_t n) {
+    scan<LoadU6, Form::dot>(out, w, nullptr, codes, d, n);
+}
 void l2_fp16(float* out, const float* x, const uint8_t* codes, size_t d, size_t n) {
     scan<LoadFp16, Form::l2_plain>(out, x, nullptr, codes, d, n);
 }
@@ -263,6 +335,8 @@ constexpr SQDistanceKernels make_sq_distance_kernels() {
     t.ip_u8 = ip_u8;
     t.l2_u4 = l2_u4;
     t.ip_u4 = ip_u4;
+    t.l2_u6 = l2_u6;
+    t.ip_u6 = ip_u6;
     t.l2_fp16 = l2_fp16;
     t.ip_fp16 = ip_fp16;
     t.l2_bf16 = l2_bf16;
