@@ -7,6 +7,7 @@
 #include <faiss/internal/index_checks.h>
 #include <faiss/internal/omp_exceptions.h>
 #include <faiss/internal/topk.h>
+#include <faiss/simd/pq_dispatch.h>
 
 #include <algorithm>
 #include <limits>
@@ -22,31 +23,14 @@ namespace {
 constexpr size_t kScanBlock = 256;
 
 // out[i] = sum_m tab[m][sub-code m of code i] for the n codes starting at codes.
-// tab is M x ksub. Fast paths for the byte-aligned (8 bits) and nibble (4 bits) layouts.
+// tab is M x ksub. SIMD kernels for the byte (8 bits) and nibble (4 bits) layouts.
 void adc_scan(const ProductQuantizer& pq, const float* tab, const uint8_t* codes, size_t n,
               float* out) {
     const size_t M = pq.M, cs = pq.code_size;
     if (pq.nbits == 8) {
-        for (size_t i = 0; i < n; i++) {
-            const uint8_t* c = codes + i * cs;
-            float s = 0;
-            for (size_t m = 0; m < M; m++)
-                s += tab[m * 256 + c[m]];
-            out[i] = s;
-        }
+        simd::pq_kernels().adc_scan_u8(out, tab, codes, M, cs, n);
     } else if (pq.nbits == 4) {
-        for (size_t i = 0; i < n; i++) {
-            const uint8_t* c = codes + i * cs;
-            float s = 0;
-            size_t m = 0;
-            for (; m + 1 < M; m += 2) {
-                const uint8_t b = c[m / 2];
-                s += tab[m * 16 + (b & 15)];
-                s += tab[(m + 1) * 16 + (b >> 4)];
-            }
-            if (m < M) s += tab[m * 16 + (c[m / 2] & 15)];
-            out[i] = s;
-        }
+        simd::pq_kernels().adc_scan_u4(out, tab, codes, M, cs, n);
     } else {
         // Generic widths: a bit accumulator refilled byte by byte, so no sub-code costs
         // more than one shift and one mask and no byte past the code is read.
@@ -181,7 +165,8 @@ void IndexPQ::search(idx_t n, const float* x, idx_t k, float* distances, idx_t* 
     internal::ExceptionCollector errors;
 #pragma omp parallel if (n > 1)
     {
-        std::vector<float> tab(pq.M * pq.ksub);
+        std::vector<float> tab;  // allocated inside the collector: no throw escapes
+        errors.run([&] { tab.resize(pq.M * pq.ksub); });
 #pragma omp for schedule(dynamic, 4)
         for (idx_t q = 0; q < n; q++) {
             errors.run([&] {
@@ -208,7 +193,8 @@ void IndexPQ::range_search(idx_t n, const float* x, float radius, RangeSearchRes
     internal::ExceptionCollector errors;
 #pragma omp parallel if (n > 1)
     {
-        std::vector<float> tab(pq.M * pq.ksub);
+        std::vector<float> tab;  // allocated inside the collector: no throw escapes
+        errors.run([&] { tab.resize(pq.M * pq.ksub); });
         float scores[kScanBlock];
 #pragma omp for schedule(dynamic, 4)
         for (idx_t q = 0; q < n; q++) {

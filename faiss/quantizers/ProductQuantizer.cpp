@@ -5,6 +5,7 @@
 #include <faiss/IndexFlat.h>
 #include <faiss/internal/checks.h>
 #include <faiss/internal/omp_exceptions.h>
+#include <faiss/simd/pq_dispatch.h>
 #include <faiss/utils/distances.h>
 
 #include <algorithm>
@@ -31,20 +32,6 @@ constexpr size_t kEncodeBatchMin = 32;
 // Sub-spaces narrower than this are encoded with direct distances (as Faiss does): the
 // GEMM gains little there.
 constexpr size_t kEncodeGemmMinDsub = 16;
-
-// row[j] = ||xs - centroid j||^2 for ksub centroids stored transposed (ct: dsub x ksub).
-// The inner loop runs over centroids with unit stride, which the compiler vectorises.
-void sub_distances(const float* xs, const float* ct, size_t dsub, size_t ksub, float* row) {
-    std::fill(row, row + ksub, 0.0f);
-    for (size_t t = 0; t < dsub; t++) {
-        const float xt = xs[t];
-        const float* c = ct + t * ksub;
-        for (size_t j = 0; j < ksub; j++) {
-            const float diff = xt - c[j];
-            row[j] += diff * diff;
-        }
-    }
-}
 
 }  // namespace
 
@@ -201,7 +188,9 @@ void ProductQuantizer::compute_codes(const float* x, uint8_t* codes, size_t n) c
 }
 
 void ProductQuantizer::encode_direct(const float* x, uint8_t* codes, size_t n) const {
-    // Centroids transposed per sub-space (dsub x ksub), see sub_distances.
+    // Centroids transposed per sub-space (dsub x ksub): the distance kernel then runs
+    // over centroids with unit stride, which vectorises for any dsub.
+    const simd::PQKernels& kernels = simd::pq_kernels();
     std::vector<float> ct(M * dsub * ksub);
     for (size_t m = 0; m < M; m++) {
         for (size_t j = 0; j < ksub; j++) {
@@ -210,19 +199,24 @@ void ProductQuantizer::encode_direct(const float* x, uint8_t* codes, size_t n) c
             }
         }
     }
+    internal::ExceptionCollector errors;
 #pragma omp parallel if (n > 64)
     {
-        std::vector<float> tab(M * ksub);
+        std::vector<float> tab;
+        errors.run([&] { tab.resize(M * ksub); });
 #pragma omp for
         for (int64_t i = 0; i < int64_t(n); i++) {
-            const float* xi = x + size_t(i) * d;
-            for (size_t m = 0; m < M; m++) {
-                sub_distances(xi + m * dsub, ct.data() + m * dsub * ksub, dsub, ksub,
-                              tab.data() + m * ksub);
-            }
-            compute_code_from_distance_table(tab.data(), codes + size_t(i) * code_size);
+            errors.run([&] {
+                const float* xi = x + size_t(i) * d;
+                for (size_t m = 0; m < M; m++) {
+                    kernels.l2_transposed(xi + m * dsub, ct.data() + m * dsub * ksub, dsub, ksub,
+                                          tab.data() + m * ksub);
+                }
+                compute_code_from_distance_table(tab.data(), codes + size_t(i) * code_size);
+            });
         }
     }
+    errors.rethrow();
 }
 
 void ProductQuantizer::decode(const uint8_t* code, float* x) const {

@@ -9,7 +9,8 @@
 //
 // As in distances-inl.h, everything has internal linkage or lives in the ISA namespace
 // (an external inline function shared between files compiled with different flags could
-// be merged into the AVX-512 copy), and only compiler builtins are used.
+// be merged into the AVX-512 copy). The one intrinsic is F16C's half -> float
+// converter (LoadFp16), whose portable bit version stays beside it.
 
 #ifndef FAISS_SIMD_NS
 #error "define FAISS_SIMD_NS (scalar, avx2 or avx512) before including sq_distances-inl.h"

@@ -1,0 +1,40 @@
+#pragma once
+
+// Product-quantizer kernels of one ISA. Private: never installed. Kernel bodies:
+// faiss/simd/kernels/pq_kernels-inl.h.
+//
+// ADC scans: out[i] = sum_m tab[m * ksub + sub-code m of code i] for the n codes
+// codes + i * code_size, summed in order m = 0 .. M-1 (results are bit-identical at
+// every level). tab is M x ksub floats.
+
+#include <cstddef>
+#include <cstdint>
+
+namespace faiss::simd {
+
+struct PQKernels {
+    /// nbits = 8 (ksub = 256): sub-code m is byte m.
+    void (*adc_scan_u8)(float* out, const float* tab, const uint8_t* codes, size_t M,
+                        size_t code_size, size_t n);
+    /// nbits = 4 (ksub = 16): sub-code 2k is the low nibble of byte k, 2k+1 the high one.
+    void (*adc_scan_u4)(float* out, const float* tab, const uint8_t* codes, size_t M,
+                        size_t code_size, size_t n);
+    /// row[j] = ||xs - c_j||^2 (dsub components) for the ksub centroids stored
+    /// transposed: component t of centroid j at ct[t * ksub + j].
+    void (*l2_transposed)(const float* xs, const float* ct, size_t dsub, size_t ksub, float* row);
+};
+
+namespace scalar {
+extern const PQKernels pq_kernels;
+}
+namespace avx2 {
+extern const PQKernels pq_kernels;
+}
+namespace avx512 {
+extern const PQKernels pq_kernels;
+}
+
+/// Table of the current SIMD level (see faiss/simd/dispatch.h). Call once per batch.
+const PQKernels& pq_kernels();
+
+}  // namespace faiss::simd
