@@ -74,6 +74,7 @@ static PyObject* faiss_py_new_polymorphic(T* ptr, swig_type_info* static_type, i
 %{
 #include <faiss/IndexIVF.h>
 #include <faiss/IndexIVFFlat.h>
+#include <faiss/IndexIVFPQ.h>
 #include <faiss/invlists/DirectMap.h>
 #include <faiss/invlists/InvertedLists.h>
 %}
@@ -85,14 +86,17 @@ static PyObject* faiss_py_new_polymorphic(T* ptr, swig_type_info* static_type, i
 %include <faiss/IndexFlatCodes.h>
 %include <faiss/IndexFlat.h>
 %include <faiss/IndexIDMap.h>
-// Level1Quantizer::cp is defined in swig/clustering.i, included after this file.
+// Level1Quantizer::cp and IndexIVFPQ::pq are defined in swig/clustering.i, included
+// after this file.
 namespace faiss {
 struct ClusteringParameters;
+struct ProductQuantizer;
 }
 %include <faiss/invlists/InvertedLists.h>
 %include <faiss/invlists/DirectMap.h>
 %include <faiss/IndexIVF.h>
 %include <faiss/IndexIVFFlat.h>
+%include <faiss/IndexIVFPQ.h>
 %include <faiss/quantizers/ScalarQuantizer.h>
 %include <faiss/IndexScalarQuantizer.h>
 

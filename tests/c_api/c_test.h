@@ -97,5 +97,6 @@ void suite_utils(void);
 void suite_ivf(void);
 void suite_pq(void);
 void suite_scalar_quantizer(void);
+void suite_ivfpq(void);
 
 #endif

@@ -9,10 +9,17 @@ struct suite {
 };
 
 static const struct suite suites[] = {
-    {"errors", suite_errors}, {"index", suite_index},       {"range", suite_range},
-    {"idmap", suite_idmap},   {"selector", suite_selector}, {"clustering", suite_clustering},
-    {"utils", suite_utils},   {"ivf", suite_ivf},           {"pq", suite_pq},
+    {"errors", suite_errors},
+    {"index", suite_index},
+    {"range", suite_range},
+    {"idmap", suite_idmap},
+    {"selector", suite_selector},
+    {"clustering", suite_clustering},
+    {"utils", suite_utils},
+    {"ivf", suite_ivf},
+    {"pq", suite_pq},
     {"scalar_quantizer", suite_scalar_quantizer},
+    {"ivfpq", suite_ivfpq},
 };
 
 static const size_t nsuites = sizeof(suites) / sizeof(suites[0]);

@@ -1,0 +1,470 @@
+// IndexIVFPQ: IVF lists of product-quantizer codes of residuals, scanned with per-list
+// look-up tables.
+#include <faiss/IndexIVFPQ.h>
+
+#include <faiss/IDSelector.h>
+#include <faiss/internal/checks.h>
+#include <faiss/internal/index_checks.h>
+#include <faiss/internal/omp_exceptions.h>
+#include <faiss/internal/topk.h>
+#include <faiss/utils/distances.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+namespace faiss {
+
+size_t precomputed_table_max_bytes = size_t(1) << 31;
+
+namespace {
+
+// Codes scored per block before they are offered to the heap.
+constexpr size_t kScanBlock = 128;
+
+// out[i] = dis0 + sum_m tab[m * ksub + sub-code m of code i], for n codes.
+// nbits = 8: one byte per sub-code; four codes share a pass over the M table rows so the
+// four independent sums keep the load ports busy.
+void table_scan_8bit(const float* tab, size_t M, const uint8_t* codes, size_t n, float dis0,
+                     float* out) {
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        const uint8_t* c0 = codes + i * M;
+        const uint8_t* c1 = c0 + M;
+        const uint8_t* c2 = c1 + M;
+        const uint8_t* c3 = c2 + M;
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        const float* t = tab;
+        for (size_t m = 0; m < M; m++, t += 256) {
+            s0 += t[c0[m]];
+            s1 += t[c1[m]];
+            s2 += t[c2[m]];
+            s3 += t[c3[m]];
+        }
+        out[i] = dis0 + s0;
+        out[i + 1] = dis0 + s1;
+        out[i + 2] = dis0 + s2;
+        out[i + 3] = dis0 + s3;
+    }
+    for (; i < n; i++) {
+        const uint8_t* c = codes + i * M;
+        float s = 0;
+        for (size_t m = 0; m < M; m++)
+            s += tab[m * 256 + c[m]];
+        out[i] = dis0 + s;
+    }
+}
+
+// Any nbits: sub-codes read LSB-first through PQDecoderGeneric.
+void table_scan_generic(const ProductQuantizer& pq, const float* tab, const uint8_t* codes,
+                        size_t n, float dis0, float* out) {
+    for (size_t i = 0; i < n; i++) {
+        PQDecoderGeneric dec(codes + i * pq.code_size, int(pq.nbits));
+        float s = 0;
+        for (size_t m = 0; m < pq.M; m++)
+            s += tab[m * pq.ksub + dec.decode()];
+        out[i] = dis0 + s;
+    }
+}
+
+/// Look-up-table scanner of IndexIVFPQ. The table of a list is built lazily at the first
+/// scan of that list, so lists below scan_table_threshold never pay for one.
+class IVFPQScanner : public InvertedListScanner {
+  public:
+    IVFPQScanner(const IndexIVFPQ& index, bool store_pairs, const IDSelector* sel)
+        : InvertedListScanner(store_pairs, sel),
+          ix_(index),
+          pq_(index.pq),
+          l2_(index.metric_type == METRIC_L2),
+          by_res_(index.by_residual),
+          use_pre_(index.use_precomputed_table == 1 && l2_ && by_res_ &&
+                   index.precomputed_table.size() == index.nlist * pq_.M * pq_.ksub),
+          qtab_(pq_.M * pq_.ksub),
+          ltab_(pq_.M * pq_.ksub),
+          centroid_(index.d),
+          work_(index.d),
+          scores_(kScanBlock) {
+        keep_max = !l2_;
+        code_size = pq_.code_size;
+    }
+
+    void set_query(const float* q) override {
+        q_ = q;
+        if (l2_ && !by_res_) {
+            pq_.compute_distance_table(q, qtab_.data());
+        } else if (!l2_ || use_pre_) {
+            pq_.compute_inner_prod_table(q, qtab_.data());
+        }
+    }
+
+    void set_list(idx_t l, float coarse_dis) override {
+        list_no = l;
+        coarse_dis_ = coarse_dis;
+        table_ready_ = false;
+    }
+
+    float distance_to_code(const uint8_t* code) const override {
+        prepare_table();
+        float dis;
+        table_scan_one(code, &dis);
+        return dis;
+    }
+
+    size_t scan_codes(size_t n, const uint8_t* codes, const idx_t* ids, float* hs, idx_t* hi,
+                      size_t k) const override {
+        size_t nup = 0;
+        for (size_t b = 0; b < n; b += kScanBlock) {
+            const size_t nb = std::min(kScanBlock, n - b);
+            score_block(codes + b * code_size, nb, n);
+            for (size_t j = 0; j < nb; j++) {
+                const float s = l2_ ? scores_[j] : -scores_[j];
+                const idx_t label = label_of(ids, b + j);
+                if (!internal::topk_ranks_after(hs[0], hi[0], s, label)) continue;
+                if (sel && !sel->is_member(ids[b + j])) continue;
+                internal::topk_heap_replace_top(k, hs, hi, s, label);
+                nup++;
+            }
+        }
+        return nup;
+    }
+
+    void scan_codes_range(size_t n, const uint8_t* codes, const idx_t* ids, float radius,
+                          std::vector<std::pair<idx_t, float>>& hits) const override {
+        for (size_t b = 0; b < n; b += kScanBlock) {
+            const size_t nb = std::min(kScanBlock, n - b);
+            score_block(codes + b * code_size, nb, n);
+            for (size_t j = 0; j < nb; j++) {
+                const float dis = scores_[j];
+                const bool in = l2_ ? dis < radius : dis > radius;
+                if (!in || (sel && !sel->is_member(ids[b + j]))) continue;
+                hits.emplace_back(label_of(ids, b + j), dis);
+            }
+        }
+    }
+
+  private:
+    // Distances of nb codes into scores_; list_size decides table vs direct distances.
+    void score_block(const uint8_t* codes, size_t nb, size_t list_size) const {
+        if (list_size < ix_.scan_table_threshold) {
+            direct_distances(codes, nb);
+            return;
+        }
+        prepare_table();
+        if (pq_.nbits == 8) {
+            table_scan_8bit(tab_, pq_.M, codes, nb, dis0_, scores_.data());
+        } else {
+            table_scan_generic(pq_, tab_, codes, nb, dis0_, scores_.data());
+        }
+    }
+
+    void table_scan_one(const uint8_t* code, float* dis) const {
+        if (pq_.nbits == 8) {
+            table_scan_8bit(tab_, pq_.M, code, 1, dis0_, dis);
+        } else {
+            table_scan_generic(pq_, tab_, code, 1, dis0_, dis);
+        }
+    }
+
+    // The table of the current list and its constant term dis0_.
+    void prepare_table() const {
+        if (table_ready_) return;
+        table_ready_ = true;
+        const size_t nt = pq_.M * pq_.ksub;
+        if (!by_res_) {
+            tab_ = qtab_.data();
+            dis0_ = 0;
+        } else if (!l2_) {
+            tab_ = qtab_.data();  // <x, c + r> = <x, c> + <x, r>
+            dis0_ = coarse_dis_;
+        } else if (use_pre_) {
+            const float* pre = ix_.precomputed_table.data() + size_t(list_no) * nt;
+            for (size_t j = 0; j < nt; j++)
+                ltab_[j] = pre[j] - 2 * qtab_[j];
+            tab_ = ltab_.data();
+            dis0_ = coarse_dis_;
+        } else {
+            ix_.quantizer->reconstruct(list_no, centroid_.data());
+            for (size_t j = 0; j < centroid_.size(); j++)
+                work_[j] = q_[j] - centroid_[j];
+            pq_.compute_distance_table(work_.data(), ltab_.data());
+            tab_ = ltab_.data();
+            dis0_ = 0;
+        }
+    }
+
+    // Decode each code and compare it with the query directly (small lists).
+    void direct_distances(const uint8_t* codes, size_t nb) const {
+        const size_t d = centroid_.size();
+        if (by_res_) ix_.quantizer->reconstruct(list_no, centroid_.data());
+        for (size_t j = 0; j < nb; j++) {
+            pq_.decode(codes + j * code_size, work_.data());
+            if (by_res_) {
+                for (size_t t = 0; t < d; t++)
+                    work_[t] += centroid_[t];
+            }
+            scores_[j] =
+                l2_ ? fvec_L2sqr(q_, work_.data(), d) : fvec_inner_product(q_, work_.data(), d);
+        }
+    }
+
+    const IndexIVFPQ& ix_;
+    const ProductQuantizer& pq_;
+    const bool l2_, by_res_, use_pre_;
+    const float* q_ = nullptr;
+    float coarse_dis_ = 0;
+    std::vector<float> qtab_;
+    mutable std::vector<float> ltab_, centroid_, work_, scores_;
+    mutable const float* tab_ = nullptr;
+    mutable float dis0_ = 0;
+    mutable bool table_ready_ = false;
+};
+
+// code_size of the PQ, validating M and nbits before the IVF base is built.
+size_t checked_code_size(size_t d, size_t M, size_t nbits) {
+    FAISS_REQUIRE(M > 0, invalid_argument, "IndexIVFPQ: M must be > 0");
+    FAISS_REQUIRE(d % M == 0, invalid_argument,
+                  "IndexIVFPQ: M = %zu must divide the dimension d = %zu", M, d);
+    FAISS_REQUIRE(nbits >= 1 && nbits <= 16, invalid_argument,
+                  "IndexIVFPQ: nbits_per_idx must be in 1 .. 16, got %zu", nbits);
+    return (M * nbits + 7) / 8;
+}
+
+}  // namespace
+
+IndexIVFPQ::IndexIVFPQ(Index* quantizer, size_t d, size_t nlist, size_t M, size_t nbits_per_idx,
+                       MetricType metric)
+    : IndexIVF(quantizer, d, nlist, checked_code_size(d, M, nbits_per_idx), metric),
+      pq(d, M, nbits_per_idx) {
+    FAISS_REQUIRE(metric == METRIC_L2 || metric == METRIC_INNER_PRODUCT, unsupported,
+                  "IndexIVFPQ supports METRIC_L2 and METRIC_INNER_PRODUCT only, got %s",
+                  metric_name(metric));
+    by_residual = true;
+    is_trained = false;
+}
+
+IndexIVFPQ::IndexIVFPQ() {
+    by_residual = true;
+}
+
+void IndexIVFPQ::train(idx_t n, const float* x) {
+    internal::check_vectors(*this, n, x, "training");
+    check_ready();
+    FAISS_REQUIRE(!do_polysemous_training, unsupported,
+                  "IndexIVFPQ: polysemous training is not implemented; set "
+                  "do_polysemous_training = false");
+    const bool q_trained = quantizer->is_trained && size_t(quantizer->ntotal) == nlist;
+    const size_t needed = std::max(q_trained ? size_t(0) : nlist, pq.ksub);
+    FAISS_REQUIRE(size_t(n) >= needed, invalid_argument,
+                  "IndexIVFPQ training needs at least %zu vectors (nlist = %zu%s, 2^nbits = "
+                  "%zu PQ centroids), got %lld",
+                  needed, nlist, q_trained ? " already trained" : "", pq.ksub, (long long)n);
+    IndexIVF::train(n, x);
+}
+
+void IndexIVFPQ::train_encoder(idx_t n, const float* x, const idx_t* assign) {
+    FAISS_REQUIRE(!do_polysemous_training, unsupported,
+                  "IndexIVFPQ: polysemous training is not implemented");
+    FAISS_REQUIRE(n >= 0 && (n == 0 || x), invalid_argument, "train_encoder: bad input");
+    if (by_residual) {
+        FAISS_REQUIRE(n == 0 || assign, invalid_argument,
+                      "train_encoder: by_residual needs the list assignment");
+        std::vector<float> residuals(size_t(n) * d);
+        for (idx_t i = 0; i < n; i++) {
+            float* r = residuals.data() + size_t(i) * d;
+            quantizer->reconstruct(assign[i], r);
+            const float* xi = x + size_t(i) * d;
+            for (int t = 0; t < d; t++)
+                r[t] = xi[t] - r[t];
+        }
+        if (verbose)
+            std::printf("training %zu x %zu product quantizer on %lld residuals\n", pq.M, pq.ksub,
+                        (long long)n);
+        pq.verbose = verbose;
+        pq.train(size_t(n), residuals.data());
+        precompute_table();
+    } else {
+        pq.verbose = verbose;
+        pq.train(size_t(n), x);
+        precomputed_table.clear();
+    }
+}
+
+void IndexIVFPQ::precompute_table() {
+    FAISS_REQUIRE(use_precomputed_table != 2, unsupported,
+                  "IndexIVFPQ: use_precomputed_table = 2 (MultiIndexQuantizer) is not supported");
+    precomputed_table.clear();
+    if (use_precomputed_table == -1 || metric_type != METRIC_L2 || !by_residual) return;
+    const size_t nt = pq.M * pq.ksub;
+    if (use_precomputed_table == 0) {
+        if (nlist * nt * sizeof(float) > precomputed_table_max_bytes) {
+            if (verbose)
+                std::printf("IndexIVFPQ: precomputed table of %zu bytes exceeds %zu, not built\n",
+                            nlist * nt * sizeof(float), precomputed_table_max_bytes);
+            return;
+        }
+        use_precomputed_table = 1;
+    }
+    // ||r_mj||^2 for every sub-centroid.
+    std::vector<float> norms(nt);
+    for (size_t m = 0; m < pq.M; m++) {
+        for (size_t j = 0; j < pq.ksub; j++)
+            norms[m * pq.ksub + j] = fvec_norm_L2sqr(pq.get_centroids(m, j), pq.dsub);
+    }
+    std::vector<float> centroids(nlist * size_t(d));
+    quantizer->reconstruct_n(0, idx_t(nlist), centroids.data());
+    precomputed_table.resize(nlist * nt);
+#pragma omp parallel for if (nlist > 16)
+    for (int64_t l = 0; l < int64_t(nlist); l++) {
+        float* t = precomputed_table.data() + size_t(l) * nt;
+        pq.compute_inner_prod_table(centroids.data() + size_t(l) * d, t);
+        for (size_t j = 0; j < nt; j++)
+            t[j] = norms[j] + 2 * t[j];
+    }
+}
+
+void IndexIVFPQ::encode_vectors(idx_t n, const float* x, const idx_t* list_nos,
+                                uint8_t* codes) const {
+    FAISS_REQUIRE(n >= 0, invalid_argument, "encode_vectors: n must be >= 0");
+    if (n == 0) return;
+    FAISS_REQUIRE(x && codes && (list_nos || !by_residual), invalid_argument,
+                  "encode_vectors: null pointer");
+    FAISS_REQUIRE(is_trained, not_trained, "IndexIVFPQ is not trained: call train() first");
+    // Residuals are built in blocks so a large add does not double its memory.
+    constexpr size_t kBlock = 16384;
+    std::vector<float> work;
+    for (size_t i0 = 0; i0 < size_t(n); i0 += kBlock) {
+        const size_t nb = std::min(kBlock, size_t(n) - i0);
+        const float* src = x + i0 * d;
+        if (by_residual) {
+            work.resize(nb * d);
+            for (size_t i = 0; i < nb; i++) {
+                float* r = work.data() + i * d;
+                const idx_t l = list_nos[i0 + i];
+                if (l < 0) {
+                    std::memset(r, 0, sizeof(float) * d);
+                    continue;
+                }
+                quantizer->reconstruct(l, r);
+                for (int t = 0; t < d; t++)
+                    r[t] = src[i * d + t] - r[t];
+            }
+            src = work.data();
+        }
+        pq.compute_codes(src, codes + i0 * code_size, nb);
+    }
+    if (list_nos) {
+        for (idx_t i = 0; i < n; i++) {
+            if (list_nos[i] < 0) std::memset(codes + size_t(i) * code_size, 0, code_size);
+        }
+    }
+}
+
+void IndexIVFPQ::encode(idx_t key, const float* x, uint8_t* code) const {
+    encode_vectors(1, x, &key, code);
+}
+
+void IndexIVFPQ::encode_multiple(size_t n, idx_t* keys, const float* x, uint8_t* codes,
+                                 bool compute_keys) const {
+    FAISS_REQUIRE(n == 0 || keys, invalid_argument, "encode_multiple: keys is null");
+    if (compute_keys && n > 0) quantizer->assign(idx_t(n), x, keys);
+    encode_vectors(idx_t(n), x, keys, codes);
+}
+
+void IndexIVFPQ::decode_multiple(size_t n, const idx_t* keys, const uint8_t* xcodes,
+                                 float* x) const {
+    FAISS_REQUIRE(n == 0 || (keys && xcodes && x), invalid_argument,
+                  "decode_multiple: null pointer");
+    std::vector<float> c(d);
+    for (size_t i = 0; i < n; i++) {
+        float* xi = x + i * d;
+        pq.decode(xcodes + i * code_size, xi);
+        if (!by_residual) continue;
+        FAISS_REQUIRE(keys[i] >= 0 && size_t(keys[i]) < nlist, invalid_argument,
+                      "decode_multiple: list %lld outside [0, %zu)", (long long)keys[i], nlist);
+        quantizer->reconstruct(keys[i], c.data());
+        for (int t = 0; t < d; t++)
+            xi[t] += c[t];
+    }
+}
+
+InvertedListScanner* IndexIVFPQ::get_InvertedListScanner(bool store_pairs,
+                                                         const IDSelector* sel) const {
+    FAISS_REQUIRE(polysemous_ht == 0, unsupported,
+                  "IndexIVFPQ: polysemous search is not implemented; set polysemous_ht = 0 "
+                  "(got %d)",
+                  polysemous_ht);
+    FAISS_REQUIRE(use_precomputed_table != 2, unsupported,
+                  "IndexIVFPQ: use_precomputed_table = 2 (MultiIndexQuantizer) is not supported");
+    FAISS_REQUIRE(metric_type == METRIC_L2 || metric_type == METRIC_INNER_PRODUCT, unsupported,
+                  "IndexIVFPQ supports METRIC_L2 and METRIC_INNER_PRODUCT only, got %s",
+                  metric_name(metric_type));
+    FAISS_REQUIRE(pq.d == size_t(d) && pq.code_size == code_size, invalid_argument,
+                  "IndexIVFPQ: product quantizer (d=%zu, code_size=%zu) does not match the "
+                  "index (d=%d, code_size=%zu)",
+                  pq.d, pq.code_size, d, code_size);
+    return new IVFPQScanner(*this, store_pairs, sel);
+}
+
+void IndexIVFPQ::reconstruct_from_offset(int64_t list_no, int64_t offset, float* recons) const {
+    const idx_t key = list_no;
+    decode_multiple(1, &key, invlists->get_single_code(size_t(list_no), size_t(offset)), recons);
+}
+
+size_t IndexIVFPQ::coarse_code_size() const {
+    size_t nbytes = 0;
+    for (size_t v = nlist - 1; v > 0; v >>= 8)
+        nbytes++;
+    return nbytes;
+}
+
+size_t IndexIVFPQ::sa_code_size() const {
+    return coarse_code_size() + code_size;
+}
+
+void IndexIVFPQ::sa_encode(idx_t n, const float* x, uint8_t* bytes) const {
+    internal::check_vectors(*this, n, x, "encoded");
+    FAISS_REQUIRE(is_trained, not_trained, "IndexIVFPQ is not trained: call train() first");
+    FAISS_REQUIRE(n == 0 || bytes, invalid_argument, "sa_encode: bytes is null");
+    if (n == 0) return;
+    std::vector<idx_t> keys(n);
+    quantizer->assign(n, x, keys.data());
+    std::vector<uint8_t> codes(size_t(n) * code_size);
+    encode_vectors(n, x, keys.data(), codes.data());
+    const size_t cs = coarse_code_size(), total = cs + code_size;
+    for (idx_t i = 0; i < n; i++) {
+        uint8_t* out = bytes + size_t(i) * total;
+        uint64_t l = uint64_t(keys[i]);
+        for (size_t b = 0; b < cs; b++, l >>= 8)
+            out[b] = uint8_t(l & 0xff);
+        std::memcpy(out + cs, codes.data() + size_t(i) * code_size, code_size);
+    }
+}
+
+void IndexIVFPQ::sa_decode(idx_t n, const uint8_t* bytes, float* x) const {
+    FAISS_REQUIRE(n >= 0, invalid_argument, "number of codes must be >= 0, got %lld", (long long)n);
+    FAISS_REQUIRE(n == 0 || (bytes && x), invalid_argument, "null pointer passed to sa_decode");
+    const size_t cs = coarse_code_size(), total = cs + code_size;
+    for (idx_t i = 0; i < n; i++) {
+        const uint8_t* in = bytes + size_t(i) * total;
+        uint64_t l = 0;
+        for (size_t b = 0; b < cs; b++)
+            l |= uint64_t(in[b]) << (8 * b);
+        FAISS_REQUIRE(l < nlist, invalid_argument, "sa_decode: code %lld names list %llu >= %zu",
+                      (long long)i, (unsigned long long)l, nlist);
+        const idx_t key = idx_t(l);
+        decode_multiple(1, &key, in + cs, x + size_t(i) * d);
+    }
+}
+
+void IndexIVFPQ::check_compatible_for_merge(const Index& other) const {
+    IndexIVF::check_compatible_for_merge(other);
+    const auto& o = static_cast<const IndexIVFPQ&>(other);
+    FAISS_REQUIRE(o.pq.M == pq.M && o.pq.nbits == pq.nbits && o.pq.centroids == pq.centroids,
+                  invalid_argument,
+                  "cannot merge IndexIVFPQ with different product quantizers (M=%zu nbits=%zu "
+                  "vs M=%zu nbits=%zu, or different centroids)",
+                  o.pq.M, o.pq.nbits, pq.M, pq.nbits);
+}
+
+}  // namespace faiss
