@@ -56,3 +56,7 @@ int faiss_IndexScalarQuantizer_info(const FaissIndexScalarQuantizer* index,
 #ifdef __cplusplus
 }
 #endif
+
+/* Faiss declares the IVF variant in this header; code that includes only this one finds
+ * it. */
+#include "IndexIVFScalarQuantizer_c.h"

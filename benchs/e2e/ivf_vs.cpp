@@ -3,7 +3,7 @@
 //
 //   bench_ivf_vs --kind ivfflat|ivfpq|ivfsq8|pq|sq8 --train T.fvecs --base B.fvecs
 //                --query Q.fvecs [--nlist 1024] [--M 32] [--nprobes 1,4,16,64] [--k 10]
-//                [--repeats 3] [--warmup 1] [--labels-out PREFIX]
+//                [--repeats 3] [--warmup 1] [--labels-out PREFIX] [--probe 1]
 //
 // Builds the index as faiss-cpu is built by the driver (IndexIVFFlat(quantizer, d, nlist),
 // IndexIVFPQ(quantizer, d, nlist, M, 8), IndexIVFScalarQuantizer(quantizer, d, nlist,
@@ -12,7 +12,8 @@
 // are searched once with "nprobe 0") times warmup + repeats batch search() calls with
 // SearchParametersIVF. Labels of the last run go to PREFIX_np<nprobe>.i64. Prints one
 // JSON object on stdout. When this build lacks the requested index type the object has
-// "skipped" set to the reason and the program exits 0.
+// "skipped" set to the reason and the program exits 0. --probe 1 stops after building
+// the (untrained) index: a cheap check of whether this build has the type.
 
 #include "bench_common.h"
 #include "fvecs_io.h"
@@ -147,8 +148,8 @@ void run(const bench::Args& args) {
     json.add("ntrain", static_cast<long long>(xt.n));
     Built b = build(kind, xb.d, nlist, M);
     bench::add_environment(json);
-    if (!b.skipped.empty()) {
-        json.add("skipped", b.skipped);
+    if (!b.skipped.empty() || args.integer("probe", 0) != 0) {
+        if (!b.skipped.empty()) json.add("skipped", b.skipped);
         std::printf("%s\n", json.str().c_str());
         return;
     }

@@ -247,7 +247,18 @@ def run_ours(name, ds, t, args, tmp):
 
 def measure(args, ds, x, gt, tmp):
     for name in args.index_list:
+        probe = common.run_ours(os.path.join(args.build_dir, "benchs", "bench_ivf_vs"),
+                                ["--kind", KIND[name], "--train", ds["paths"]["query"],
+                                 "--base", ds["paths"]["query"], "--query",
+                                 ds["paths"]["query"], "--probe", 1], 1)
         for i, t in enumerate(args.thread_list):
+            if "skipped" in probe:
+                label = name.replace("IVF,", "IVF%d," % ds["nlist"])
+                print("%-9s %-14s t=%d  SKIPPED (ours): %s" % (ds["name"], label, t,
+                                                                probe["skipped"]), flush=True)
+                yield dict(dataset=ds["name"], index=label, threads=t, load1=os.getloadavg()[0],
+                           skipped=probe["skipped"])
+                continue
             load_before = os.getloadavg()[0]
             if i % 2 == 0:
                 ref, ours = run_faiss(name, ds, x, t, args), run_ours(name, ds, t, args, tmp)

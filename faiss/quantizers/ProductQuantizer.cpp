@@ -4,7 +4,6 @@
 
 #include <faiss/IndexFlat.h>
 #include <faiss/internal/checks.h>
-#include <faiss/internal/omp_exceptions.h>
 #include <faiss/simd/pq_dispatch.h>
 #include <faiss/utils/distances.h>
 
@@ -199,24 +198,17 @@ void ProductQuantizer::encode_direct(const float* x, uint8_t* codes, size_t n) c
             }
         }
     }
-    internal::ExceptionCollector errors;
-#pragma omp parallel if (n > 64)
-    {
-        std::vector<float> tab;
-        errors.run([&] { tab.resize(M * ksub); });
-#pragma omp for
-        for (int64_t i = 0; i < int64_t(n); i++) {
-            errors.run([&] {
-                const float* xi = x + size_t(i) * d;
-                for (size_t m = 0; m < M; m++) {
-                    kernels.l2_transposed(xi + m * dsub, ct.data() + m * dsub * ksub, dsub, ksub,
-                                          tab.data() + m * ksub);
-                }
-                compute_code_from_distance_table(tab.data(), codes + size_t(i) * code_size);
-            });
+#pragma omp parallel for if (n > 64)
+    for (int64_t i = 0; i < int64_t(n); i++) {
+        const float* xi = x + size_t(i) * d;
+        uint8_t* code = codes + size_t(i) * code_size;
+        std::memset(code, 0, code_size);
+        PQEncoderGeneric enc(code, int(nbits));
+        for (size_t m = 0; m < M; m++) {
+            enc.encode(kernels.l2_transposed_argmin(xi + m * dsub, ct.data() + m * dsub * ksub,
+                                                    dsub, ksub));
         }
     }
-    errors.rethrow();
 }
 
 void ProductQuantizer::decode(const uint8_t* code, float* x) const {

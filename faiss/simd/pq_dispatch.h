@@ -19,9 +19,10 @@ struct PQKernels {
     /// nbits = 4 (ksub = 16): sub-code 2k is the low nibble of byte k, 2k+1 the high one.
     void (*adc_scan_u4)(float* out, const float* tab, const uint8_t* codes, size_t M,
                         size_t code_size, size_t n);
-    /// row[j] = ||xs - c_j||^2 (dsub components) for the ksub centroids stored
-    /// transposed: component t of centroid j at ct[t * ksub + j].
-    void (*l2_transposed)(const float* xs, const float* ct, size_t dsub, size_t ksub, float* row);
+    /// First j minimising ||xs - c_j||^2 (dsub components) over the ksub centroids
+    /// stored transposed: component t of centroid j at ct[t * ksub + j]. NaN distances
+    /// never win; 0 when every distance is NaN.
+    size_t (*l2_transposed_argmin)(const float* xs, const float* ct, size_t dsub, size_t ksub);
 };
 
 namespace scalar {

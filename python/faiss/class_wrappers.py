@@ -308,6 +308,30 @@ def handle_IndexIVF(cls):
     cls.__init__ = __init__
 
 
+def handle_IndexRefine(cls):
+    """IndexRefine holds raw pointers to its base and refine indexes: keep their Python
+    objects alive, so faiss.IndexRefineFlat(faiss.IndexPQ(d, M, nbits)) is safe.
+    IndexRefineFlat(base, xb) also takes xb as a numpy array (base.ntotal, d)."""
+    original_init = cls.__init__
+
+    def __init__(self, *args):
+        args = list(args)
+        if len(args) == 2 and isinstance(args[1], np.ndarray):
+            base = args[0]
+            xb = np.ascontiguousarray(args[1], dtype=np.float32)
+            if xb.ndim != 2 or xb.shape != (base.ntotal, base.d):
+                raise ValueError(f"xb must have shape ({base.ntotal}, {base.d}) "
+                                 f"(base ntotal, d), got {xb.shape}")
+            args[1] = swig_ptr(xb)
+        original_init(self, *args)
+        if args and isinstance(args[0], swigfaiss.Index):
+            _keep_referenced(self, "base_index", args[0])
+        if len(args) > 1 and isinstance(args[1], swigfaiss.Index):
+            _keep_referenced(self, "refine_index", args[1])
+
+    cls.__init__ = __init__
+
+
 def _preassigned_lists(index, x, Iq, Dq, params):
     """Check the coarse assignment Iq (n, nprobe) int64 and distances Dq (same shape,
     or None) against the nprobe the C++ call will use."""
@@ -569,6 +593,12 @@ def install():
     _replace_method(swigfaiss.IndexIVF, "range_search_preassigned",
                     _ivf_range_search_preassigned)
     _keep_ref_on_set(swigfaiss.SearchParametersIVF, "quantizer_params")
+    for cls in _subclasses_of(swigfaiss.IndexRefine):
+        if "__init__" in cls.__dict__:
+            handle_IndexRefine(cls)
+    _keep_ref_on_set(swigfaiss.IndexRefine, "base_index")
+    _keep_ref_on_set(swigfaiss.IndexRefine, "refine_index")
+    _keep_ref_on_set(swigfaiss.SearchParametersRefine, "base_index_params")
     for cls in _subclasses_of(swigfaiss.SearchParameters):
         handle_SearchParameters(cls)
     for cls in _subclasses_of(swigfaiss.Clustering):

@@ -6,6 +6,8 @@
 // so a newly wrapped index type needs no entry here.
 
 %{
+#include <faiss/IndexIVFScalarQuantizer.h>
+#include <faiss/IndexRefine.h>
 #include <faiss/IndexScalarQuantizer.h>
 #include <faiss/quantizers/ScalarQuantizer.h>
 
@@ -70,6 +72,7 @@ static PyObject* faiss_py_new_polymorphic(T* ptr, swig_type_info* static_type, i
 %ignore faiss::DirectMap::hashtable;
 %ignore faiss::extract_index_ivf(const faiss::Index*);
 %ignore faiss::Level1Quantizer::operator=;
+%ignore faiss::IndexRefine::operator=;
 
 %{
 #include <faiss/IndexIVF.h>
@@ -99,6 +102,8 @@ struct ProductQuantizer;
 %include <faiss/IndexIVFPQ.h>
 %include <faiss/quantizers/ScalarQuantizer.h>
 %include <faiss/IndexScalarQuantizer.h>
+%include <faiss/IndexIVFScalarQuantizer.h>
+%include <faiss/IndexRefine.h>
 
 %inline %{
 /// The same index object, seen from Python as its most derived class (as Faiss's

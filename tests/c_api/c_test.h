@@ -98,5 +98,7 @@ void suite_ivf(void);
 void suite_pq(void);
 void suite_scalar_quantizer(void);
 void suite_ivfpq(void);
+void suite_ivfsq(void);
+void suite_refine(void);
 
 #endif

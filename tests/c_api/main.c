@@ -20,6 +20,8 @@ static const struct suite suites[] = {
     {"pq", suite_pq},
     {"scalar_quantizer", suite_scalar_quantizer},
     {"ivfpq", suite_ivfpq},
+    {"ivfsq", suite_ivfsq},
+    {"refine", suite_refine},
 };
 
 static const size_t nsuites = sizeof(suites) / sizeof(suites[0]);

@@ -1,6 +1,6 @@
 // Product-quantizer kernels at every SIMD level the host supports: the ADC scans are
-// bit-identical to a plain reference sum (same order of additions), the transposed L2
-// kernel is within the float summation bound of a double reference, and IndexPQ gives
+// bit-identical to a plain reference sum (same order of additions), the encoder's
+// nearest-centroid kernel agrees with a double reference, and IndexPQ gives
 // the same results whatever the level.
 #include <faiss/IndexPQ.h>
 #include <faiss/simd/dispatch.h>
@@ -11,6 +11,7 @@
 #include "common/test_utils.h"
 #include "simd_test_helpers.h"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -56,26 +57,39 @@ TEST(PQKernels, AdcScansExactAtEveryLevel) {
     }
 }
 
-TEST(PQKernels, L2TransposedAtEveryLevel) {
+// The returned centroid is a nearest one within the float rounding bound; exact
+// duplicates resolve to the first; NaN input gives 0. ksub values straddle the block
+// sizes of every level (16 .. 64 centroids per block).
+TEST(PQKernels, L2ArgminAtEveryLevel) {
     for (size_t dsub : {1, 2, 3, 8, 17}) {
-        for (size_t ksub : {2, 16, 33, 256}) {
-            auto ct = faiss::test::random_vectors(dsub * ksub, 1, 3);
-            auto xs = faiss::test::random_vectors(dsub, 1, 4);
+        for (size_t ksub : {2, 16, 33, 64, 100, 256}) {
+            auto ct = faiss::test::random_vectors(dsub * ksub, 1, 3 + ksub);
+            auto xs = faiss::test::random_vectors(dsub, 1, 4 + dsub);
+            std::vector<double> ref(ksub, 0.0);
+            double best = 1e300, mag = 0;
+            for (size_t j = 0; j < ksub; j++) {
+                for (size_t t = 0; t < dsub; t++) {
+                    const double diff = double(xs[t]) - ct[t * ksub + j];
+                    ref[j] += diff * diff;
+                }
+                best = std::min(best, ref[j]);
+                mag = std::max(mag, ref[j]);
+            }
             for (auto level : supported_simd_levels()) {
                 SimdLevelGuard guard(level);
-                std::vector<float> row(ksub);
-                faiss::simd::pq_kernels().l2_transposed(xs.data(), ct.data(), dsub, ksub,
-                                                        row.data());
-                for (size_t j = 0; j < ksub; j++) {
-                    double ref = 0, mag = 0;
-                    for (size_t t = 0; t < dsub; t++) {
-                        const double diff = double(xs[t]) - ct[t * ksub + j];
-                        ref += diff * diff;
-                        mag += diff * diff;
-                    }
-                    ASSERT_NEAR(row[j], ref, faiss::test::float_sum_tolerance(dsub, mag))
-                        << "dsub=" << dsub << " ksub=" << ksub;
+                const auto& k = faiss::simd::pq_kernels();
+                const size_t j = k.l2_transposed_argmin(xs.data(), ct.data(), dsub, ksub);
+                ASSERT_LT(j, ksub);
+                ASSERT_LE(ref[j], best + 2 * faiss::test::float_sum_tolerance(dsub, mag))
+                    << "dsub=" << dsub << " ksub=" << ksub;
+                // Centroid ksub-1 copied to 0 and 1 (when they differ): the first wins.
+                auto dup = ct;
+                for (size_t t = 0; t < dsub; t++) {
+                    dup[t * ksub + 1] = dup[t * ksub] = dup[t * ksub + ksub - 1] = xs[t];
                 }
+                ASSERT_EQ(k.l2_transposed_argmin(xs.data(), dup.data(), dsub, ksub), 0u);
+                std::vector<float> nanx(dsub, std::nanf(""));
+                ASSERT_EQ(k.l2_transposed_argmin(nanx.data(), ct.data(), dsub, ksub), 0u);
             }
         }
     }

@@ -93,10 +93,18 @@ inline VF load_floats(const float* p) {
     return v;
 }
 
-void l2_transposed(const float* xs, const float* ct, size_t dsub, size_t ksub, float* row) {
+// Index of the first minimum of ||xs - c_j||^2 over the ksub centroids (transposed,
+// see pq_dispatch.h). Each block's minimum is reduced in registers; only the block
+// holding the best value so far is kept, and its first position is found at the end.
+// NaN distances never win; when all are NaN the answer is 0.
+size_t l2_transposed_argmin(const float* xs, const float* ct, size_t dsub, size_t ksub) {
     constexpr size_t kBlock = kLanes * kVecs;
-    size_t j0 = 0;
-    for (; j0 + kBlock <= ksub; j0 += kBlock) {
+    const float inf = __builtin_inff();
+    float best = inf;
+    size_t best_j = 0;
+    bool best_in_block = false;
+    VF kept[kVecs];
+    for (size_t j0 = 0; j0 + kBlock <= ksub; j0 += kBlock) {
         VF acc[kVecs] = {};
         for (size_t t = 0; t < dsub; t++) {
             const float* c = ct + t * ksub + j0;
@@ -106,20 +114,44 @@ void l2_transposed(const float* xs, const float* ct, size_t dsub, size_t ksub, f
                 acc[v] += diff * diff;
             }
         }
-        __builtin_memcpy(row + j0, acc, sizeof(acc));
+        VF lo = VF{} + inf;
+        for (size_t v = 0; v < kVecs; v++)
+            lo = acc[v] < lo ? acc[v] : lo;
+        float block_min = inf;
+        for (size_t l = 0; l < kLanes; l++)
+            block_min = lo[l] < block_min ? lo[l] : block_min;
+        if (block_min < best) {
+            best = block_min;
+            best_j = j0;
+            best_in_block = true;
+            for (size_t v = 0; v < kVecs; v++)
+                kept[v] = acc[v];
+        }
     }
-    for (size_t j = j0; j < ksub; j++) {
+    if (best_in_block) {
+        float vals[kBlock];
+        __builtin_memcpy(vals, kept, sizeof(vals));
+        size_t l = 0;
+        while (!(vals[l] == best))
+            l++;
+        best_j += l;
+    }
+    for (size_t j = ksub - ksub % kBlock; j < ksub; j++) {
         float acc = 0;
         for (size_t t = 0; t < dsub; t++) {
             const float diff = xs[t] - ct[t * ksub + j];
             acc += diff * diff;
         }
-        row[j] = acc;
+        if (acc < best) {
+            best = acc;
+            best_j = j;
+        }
     }
+    return best_j;
 }
 
 }  // namespace
 
-extern const PQKernels pq_kernels = {adc_scan_u8, adc_scan_u4, l2_transposed};
+extern const PQKernels pq_kernels = {adc_scan_u8, adc_scan_u4, l2_transposed_argmin};
 
 }  // namespace faiss::simd::FAISS_SIMD_NS
