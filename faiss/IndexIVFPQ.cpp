@@ -7,6 +7,7 @@
 #include <faiss/internal/index_checks.h>
 #include <faiss/internal/omp_exceptions.h>
 #include <faiss/internal/topk.h>
+#include <faiss/simd/pq_dispatch.h>
 #include <faiss/utils/distances.h>
 
 #include <algorithm>
@@ -23,42 +24,18 @@ namespace {
 // Codes scored per block before they are offered to the heap.
 constexpr size_t kScanBlock = 128;
 
-// out[i] = dis0 + sum_m tab[m * ksub + sub-code m of code i], for n codes.
-// nbits = 8: one byte per sub-code; four codes share a pass over the M table rows so the
-// four independent sums keep the load ports busy.
-void table_scan_8bit(const float* tab, size_t M, const uint8_t* codes, size_t n, float dis0,
-                     float* out) {
-    size_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        const uint8_t* c0 = codes + i * M;
-        const uint8_t* c1 = c0 + M;
-        const uint8_t* c2 = c1 + M;
-        const uint8_t* c3 = c2 + M;
-        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        const float* t = tab;
-        for (size_t m = 0; m < M; m++, t += 256) {
-            s0 += t[c0[m]];
-            s1 += t[c1[m]];
-            s2 += t[c2[m]];
-            s3 += t[c3[m]];
-        }
-        out[i] = dis0 + s0;
-        out[i + 1] = dis0 + s1;
-        out[i + 2] = dis0 + s2;
-        out[i + 3] = dis0 + s3;
+// out[i] = dis0 + sum_m tab[m * ksub + sub-code m of code i] for n codes. 8 and 4 bits
+// go through the per-ISA kernels (faiss/simd/pq_dispatch.h); other widths read the
+// sub-codes LSB-first through PQDecoderGeneric.
+void table_scan(const ProductQuantizer& pq, const simd::PQKernels& kern, const float* tab,
+                const uint8_t* codes, size_t n, float dis0, float* out) {
+    if (pq.nbits == 8 || pq.nbits == 4) {
+        (pq.nbits == 8 ? kern.adc_scan_u8 : kern.adc_scan_u4)(out, tab, codes, pq.M, pq.code_size,
+                                                              n);
+        for (size_t i = 0; i < n; i++)
+            out[i] = dis0 + out[i];
+        return;
     }
-    for (; i < n; i++) {
-        const uint8_t* c = codes + i * M;
-        float s = 0;
-        for (size_t m = 0; m < M; m++)
-            s += tab[m * 256 + c[m]];
-        out[i] = dis0 + s;
-    }
-}
-
-// Any nbits: sub-codes read LSB-first through PQDecoderGeneric.
-void table_scan_generic(const ProductQuantizer& pq, const float* tab, const uint8_t* codes,
-                        size_t n, float dis0, float* out) {
     for (size_t i = 0; i < n; i++) {
         PQDecoderGeneric dec(codes + i * pq.code_size, int(pq.nbits));
         float s = 0;
@@ -84,7 +61,8 @@ class IVFPQScanner : public InvertedListScanner {
           ltab_(pq_.M * pq_.ksub),
           centroid_(index.d),
           work_(index.d),
-          scores_(kScanBlock) {
+          scores_(kScanBlock),
+          kern_(simd::pq_kernels()) {
         keep_max = !l2_;
         code_size = pq_.code_size;
     }
@@ -107,7 +85,7 @@ class IVFPQScanner : public InvertedListScanner {
     float distance_to_code(const uint8_t* code) const override {
         prepare_table();
         float dis;
-        table_scan_one(code, &dis);
+        table_scan(pq_, kern_, tab_, code, 1, dis0_, &dis);
         return dis;
     }
 
@@ -151,19 +129,7 @@ class IVFPQScanner : public InvertedListScanner {
             return;
         }
         prepare_table();
-        if (pq_.nbits == 8) {
-            table_scan_8bit(tab_, pq_.M, codes, nb, dis0_, scores_.data());
-        } else {
-            table_scan_generic(pq_, tab_, codes, nb, dis0_, scores_.data());
-        }
-    }
-
-    void table_scan_one(const uint8_t* code, float* dis) const {
-        if (pq_.nbits == 8) {
-            table_scan_8bit(tab_, pq_.M, code, 1, dis0_, dis);
-        } else {
-            table_scan_generic(pq_, tab_, code, 1, dis0_, dis);
-        }
+        table_scan(pq_, kern_, tab_, codes, nb, dis0_, scores_.data());
     }
 
     // The table of the current list and its constant term dis0_.
@@ -218,6 +184,7 @@ class IVFPQScanner : public InvertedListScanner {
     mutable const float* tab_ = nullptr;
     mutable float dis0_ = 0;
     mutable bool table_ready_ = false;
+    const simd::PQKernels& kern_;
 };
 
 // code_size of the PQ, validating M and nbits before the IVF base is built.

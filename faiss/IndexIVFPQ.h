@@ -14,7 +14,9 @@
 // costs M x ksub additions instead of a residual distance table. Inner product with
 // by_residual: <x, c + r> = <x, c> + <x, r>, one query table for every list.
 // Distances returned are those ADC estimates: squared L2 to (or inner product with) the
-// decoded vector, up to float rounding.
+// decoded vector, up to float rounding. As in Faiss, search_preassigned must be given the
+// coarse distances (centroid_dis) when by_residual is set and the table uses them (L2
+// with the precomputed table, inner product); without them that term is taken as 0.
 //
 // Supported: METRIC_L2 and METRIC_INNER_PRODUCT; nbits 1 .. 16 (nbits = 8 has a
 // dedicated byte look-up loop, other widths go through a bit-stream decoder); selectors;

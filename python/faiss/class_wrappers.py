@@ -493,9 +493,12 @@ def handle_Clustering(cls):
     _replace_method(cls, "train_encoded", train_encoded)
 
 
-def handle_ProductQuantizer(cls):
+def handle_vector_codec(cls):
+    """numpy methods of the standalone codecs (ProductQuantizer, ScalarQuantizer), which
+    share one shape: train(x), compute_codes(x) -> (n, code_size) uint8, decode(codes)."""
+
     def train(self, x):
-        """Learn the centroids from x, shape (n, d); n >= ksub."""
+        """Learn the codec from x, shape (n, d) (ProductQuantizer needs n >= ksub)."""
         x = check.float_vectors(x, self.d)
         self.train_c(x.shape[0], swig_ptr(x))
 
@@ -508,7 +511,7 @@ def handle_ProductQuantizer(cls):
         return codes
 
     def decode(self, codes):
-        """Vectors reconstructed from codes (n, code_size) uint8: array (n, d) float32."""
+        """Vectors decoded from codes (n, code_size) uint8: array (n, d) float32."""
         codes = check.codes(codes, self.code_size)
         n = codes.shape[0]
         x = np.empty((n, self.d), dtype=np.float32)
@@ -539,33 +542,6 @@ def _weights(w, n):
     if w.dtype.kind not in "fiu":
         raise TypeError(f"weights must be a float array, got dtype {w.dtype}")
     return np.ascontiguousarray(w, dtype=np.float32)
-
-
-def handle_ScalarQuantizer(cls):
-    def train(self, x):
-        """Learn the ranges from x, shape (n, d)."""
-        x = check.float_vectors(x, self.d)
-        self.train_c(x.shape[0], swig_ptr(x))
-
-    def compute_codes(self, x):
-        """Codes of x, shape (n, d): array (n, code_size) uint8."""
-        x = check.float_vectors(x, self.d)
-        n = x.shape[0]
-        codes = np.empty((n, self.code_size), dtype=np.uint8)
-        self.compute_codes_c(swig_ptr(x), swig_ptr(codes), n)
-        return codes
-
-    def decode(self, codes):
-        """Vectors decoded from codes (n, code_size) uint8: array (n, d) float32."""
-        codes = check.codes(codes, self.code_size)
-        n = codes.shape[0]
-        x = np.empty((n, self.d), dtype=np.float32)
-        self.decode_c(swig_ptr(codes), swig_ptr(x), n)
-        return x
-
-    _replace_method(cls, "train", train)
-    _replace_method(cls, "compute_codes", compute_codes)
-    _replace_method(cls, "decode", decode)
 
 
 # ---------------------------------------------------------------------------------
@@ -604,11 +580,11 @@ def install():
     for cls in _subclasses_of(swigfaiss.Clustering):
         handle_Clustering(cls)
     handle_Clustering1D(swigfaiss.Clustering1D)
-    handle_ProductQuantizer(swigfaiss.ProductQuantizer)
+    handle_vector_codec(swigfaiss.ProductQuantizer)
     handle_IDSelectorArray(swigfaiss.IDSelectorArray)
     handle_IDSelectorBatch(swigfaiss.IDSelectorBatch)
     handle_IDSelectorBitmap(swigfaiss.IDSelectorBitmap)
-    handle_ScalarQuantizer(swigfaiss.ScalarQuantizer)
+    handle_vector_codec(swigfaiss.ScalarQuantizer)
     _handle_selector_refs(swigfaiss.IDSelectorNot, ("sel",))
     _handle_selector_refs(swigfaiss.IDSelectorTranslated, ("id_map", "sel"))
     for name in ("IDSelectorAnd", "IDSelectorOr", "IDSelectorXOr"):

@@ -112,7 +112,7 @@ void check_full_probe(const Fixture& f, size_t k) {
 
 TEST(IndexIVFPQ, FullProbeEqualsDecodedBruteForce) {
     for (auto metric : {faiss::METRIC_L2, faiss::METRIC_INNER_PRODUCT}) {
-        for (size_t nbits : {8, 6}) {
+        for (size_t nbits : {8, 6, 4}) {
             Options o;
             o.metric = metric;
             o.nbits = nbits;
@@ -140,7 +140,7 @@ TEST(IndexIVFPQ, RecallAtSmallNprobe) {
     auto xb = faiss::test::clustered_vectors(nb, d, 50, 21);
     auto xq = faiss::test::clustered_vectors(nq, d, 50, 22);
     IndexFlat quantizer(d);
-    IndexIVFPQ index(&quantizer, d, nlist, 16, 8);
+    IndexIVFPQ index(&quantizer, d, nlist, 16, 6);
     index.pq.cp.niter = 10;
     index.train(idx_t(nb), xb.data());
     index.add(idx_t(nb), xb.data());
@@ -161,7 +161,7 @@ TEST(IndexIVFPQ, RecallAtSmallNprobe) {
     }
     const double recall = double(hits) / double(nq * k);
     std::printf("IVFPQ recall@10 = %.3f\n", recall);
-    EXPECT_GT(recall, 0.6) << "recall@10, nprobe 4 of 32, M=16 x 8 bits, d=32";
+    EXPECT_GT(recall, 0.55) << "recall@10, nprobe 4 of 32, M=16 x 6 bits, d=32";
 }
 
 TEST(IndexIVFPQ, PrecomputedTableOnOffAgree) {
