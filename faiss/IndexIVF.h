@@ -119,9 +119,18 @@ struct InvertedListScanner {
     /// Distance (or similarity) of the query to one code, in the metric's own sign.
     virtual float distance_to_code(const uint8_t* code) const = 0;
 
+    /// Codes scored per score_codes call by the default scan_codes / scan_codes_range.
+    static constexpr size_t kScoreBlock = 256;
+
+    /// Distances (or similarities, in the metric's own sign) of n <= kScoreBlock codes
+    /// (n x code_size) into out (n). list_size is the size of the list they come from, so
+    /// a scanner may pick its method by it (e.g. tables only for long lists). The default
+    /// calls distance_to_code per code; scanners with a batched kernel override this only.
+    virtual void score_codes(const uint8_t* codes, size_t n, size_t list_size, float* out) const;
+
     /// Offer the n codes (n x code_size) with ids (n) of the current list to a max-heap
     /// of k entries (heap_scores / heap_ids, internal sign, see faiss/internal/topk.h).
-    /// Returns the number of heap updates. The default calls distance_to_code per code.
+    /// Returns the number of heap updates. The default scores blocks with score_codes.
     virtual size_t scan_codes(size_t n, const uint8_t* codes, const idx_t* ids, float* heap_scores,
                               idx_t* heap_ids, size_t k) const;
 

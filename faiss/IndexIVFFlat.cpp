@@ -16,10 +16,7 @@ namespace {
 class FlatScanner : public InvertedListScanner {
   public:
     FlatScanner(size_t d, MetricType metric, bool store_pairs, const IDSelector* sel)
-        : InvertedListScanner(store_pairs, sel),
-          d_(d),
-          ip_(metric == METRIC_INNER_PRODUCT),
-          buf_(kBlock) {
+        : InvertedListScanner(store_pairs, sel), d_(d), ip_(metric == METRIC_INNER_PRODUCT) {
         keep_max = ip_;
         code_size = d * sizeof(float);
     }
@@ -32,54 +29,19 @@ class FlatScanner : public InvertedListScanner {
         return ip_ ? fvec_inner_product(q_, y, d_) : fvec_L2sqr(q_, y, d_);
     }
 
-    size_t scan_codes(size_t n, const uint8_t* codes, const idx_t* ids, float* hs, idx_t* hi,
-                      size_t k) const override {
-        size_t nup = 0;
-        for (size_t b = 0; b < n; b += kBlock) {
-            size_t nb = std::min(kBlock, n - b);
-            block(codes + b * code_size, nb);
-            for (size_t j = 0; j < nb; j++) {
-                float s = ip_ ? -buf_[j] : buf_[j];
-                idx_t label = label_of(ids, b + j);
-                if (!internal::topk_ranks_after(hs[0], hi[0], s, label)) continue;
-                if (sel && !sel->is_member(ids[b + j])) continue;
-                internal::topk_heap_replace_top(k, hs, hi, s, label);
-                nup++;
-            }
-        }
-        return nup;
-    }
-
-    void scan_codes_range(size_t n, const uint8_t* codes, const idx_t* ids, float radius,
-                          std::vector<std::pair<idx_t, float>>& hits) const override {
-        for (size_t b = 0; b < n; b += kBlock) {
-            size_t nb = std::min(kBlock, n - b);
-            block(codes + b * code_size, nb);
-            for (size_t j = 0; j < nb; j++) {
-                float dis = buf_[j];
-                bool in = ip_ ? dis > radius : dis < radius;
-                if (!in || (sel && !sel->is_member(ids[b + j]))) continue;
-                hits.emplace_back(label_of(ids, b + j), dis);
-            }
+    void score_codes(const uint8_t* codes, size_t nb, size_t, float* out) const override {
+        const float* y = reinterpret_cast<const float*>(codes);
+        if (ip_) {
+            fvec_inner_products_ny(out, q_, y, d_, nb);
+        } else {
+            fvec_L2sqr_ny(out, q_, y, d_, nb);
         }
     }
 
   private:
-    static constexpr size_t kBlock = 256;
-
-    void block(const uint8_t* codes, size_t nb) const {
-        const float* y = reinterpret_cast<const float*>(codes);
-        if (ip_) {
-            fvec_inner_products_ny(buf_.data(), q_, y, d_, nb);
-        } else {
-            fvec_L2sqr_ny(buf_.data(), q_, y, d_, nb);
-        }
-    }
-
     size_t d_;
     bool ip_;
     const float* q_ = nullptr;
-    mutable std::vector<float> buf_;
 };
 
 }  // namespace

@@ -21,9 +21,6 @@ size_t precomputed_table_max_bytes = size_t(1) << 31;
 
 namespace {
 
-// Codes scored per block before they are offered to the heap.
-constexpr size_t kScanBlock = 128;
-
 // out[i] = dis0 + sum_m tab[m * ksub + sub-code m of code i] for n codes. 8 and 4 bits
 // go through the per-ISA kernels (faiss/simd/pq_dispatch.h); other widths read the
 // sub-codes LSB-first through PQDecoderGeneric.
@@ -61,7 +58,6 @@ class IVFPQScanner : public InvertedListScanner {
           ltab_(pq_.M * pq_.ksub),
           centroid_(index.d),
           work_(index.d),
-          scores_(kScanBlock),
           kern_(simd::pq_kernels()) {
         keep_max = !l2_;
         code_size = pq_.code_size;
@@ -89,49 +85,17 @@ class IVFPQScanner : public InvertedListScanner {
         return dis;
     }
 
-    size_t scan_codes(size_t n, const uint8_t* codes, const idx_t* ids, float* hs, idx_t* hi,
-                      size_t k) const override {
-        size_t nup = 0;
-        for (size_t b = 0; b < n; b += kScanBlock) {
-            const size_t nb = std::min(kScanBlock, n - b);
-            score_block(codes + b * code_size, nb, n);
-            for (size_t j = 0; j < nb; j++) {
-                const float s = l2_ ? scores_[j] : -scores_[j];
-                const idx_t label = label_of(ids, b + j);
-                if (!internal::topk_ranks_after(hs[0], hi[0], s, label)) continue;
-                if (sel && !sel->is_member(ids[b + j])) continue;
-                internal::topk_heap_replace_top(k, hs, hi, s, label);
-                nup++;
-            }
-        }
-        return nup;
-    }
-
-    void scan_codes_range(size_t n, const uint8_t* codes, const idx_t* ids, float radius,
-                          std::vector<std::pair<idx_t, float>>& hits) const override {
-        for (size_t b = 0; b < n; b += kScanBlock) {
-            const size_t nb = std::min(kScanBlock, n - b);
-            score_block(codes + b * code_size, nb, n);
-            for (size_t j = 0; j < nb; j++) {
-                const float dis = scores_[j];
-                const bool in = l2_ ? dis < radius : dis > radius;
-                if (!in || (sel && !sel->is_member(ids[b + j]))) continue;
-                hits.emplace_back(label_of(ids, b + j), dis);
-            }
-        }
-    }
-
-  private:
-    // Distances of nb codes into scores_; list_size decides table vs direct distances.
-    void score_block(const uint8_t* codes, size_t nb, size_t list_size) const {
+    // list_size decides between the look-up table and decoding each code.
+    void score_codes(const uint8_t* codes, size_t nb, size_t list_size, float* out) const override {
         if (list_size < ix_.scan_table_threshold) {
-            direct_distances(codes, nb);
+            direct_distances(codes, nb, out);
             return;
         }
         prepare_table();
-        table_scan(pq_, kern_, tab_, codes, nb, dis0_, scores_.data());
+        table_scan(pq_, kern_, tab_, codes, nb, dis0_, out);
     }
 
+  private:
     // The table of the current list and its constant term dis0_.
     void prepare_table() const {
         if (table_ready_) return;
@@ -160,7 +124,7 @@ class IVFPQScanner : public InvertedListScanner {
     }
 
     // Decode each code and compare it with the query directly (small lists).
-    void direct_distances(const uint8_t* codes, size_t nb) const {
+    void direct_distances(const uint8_t* codes, size_t nb, float* out) const {
         const size_t d = centroid_.size();
         if (by_res_) ix_.quantizer->reconstruct(list_no, centroid_.data());
         for (size_t j = 0; j < nb; j++) {
@@ -169,7 +133,7 @@ class IVFPQScanner : public InvertedListScanner {
                 for (size_t t = 0; t < d; t++)
                     work_[t] += centroid_[t];
             }
-            scores_[j] =
+            out[j] =
                 l2_ ? fvec_L2sqr(q_, work_.data(), d) : fvec_inner_product(q_, work_.data(), d);
         }
     }
@@ -180,7 +144,7 @@ class IVFPQScanner : public InvertedListScanner {
     const float* q_ = nullptr;
     float coarse_dis_ = 0;
     std::vector<float> qtab_;
-    mutable std::vector<float> ltab_, centroid_, work_, scores_;
+    mutable std::vector<float> ltab_, centroid_, work_;
     mutable const float* tab_ = nullptr;
     mutable float dis0_ = 0;
     mutable bool table_ready_ = false;

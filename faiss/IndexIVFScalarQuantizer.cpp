@@ -36,8 +36,7 @@ class SQListScanner : public InvertedListScanner {
           ip_(ivf.metric_type == METRIC_INNER_PRODUCT),
           sq_scanner_(ivf.sq, ivf.metric_type),
           centroid_(size_t(ivf.d)),
-          residual_(size_t(ivf.d)),
-          buf_(kBlock) {
+          residual_(size_t(ivf.d)) {
         keep_max = ip_;
         code_size = ivf.code_size;
     }
@@ -67,49 +66,15 @@ class SQListScanner : public InvertedListScanner {
         return dis + bias_;
     }
 
-    size_t scan_codes(size_t n, const uint8_t* codes, const idx_t* ids, float* hs, idx_t* hi,
-                      size_t k) const override {
-        size_t nup = 0;
-        for (size_t b = 0; b < n; b += kBlock) {
-            const size_t nb = std::min(kBlock, n - b);
-            block(codes + b * code_size, nb);
-            for (size_t j = 0; j < nb; j++) {
-                const float s = ip_ ? -buf_[j] : buf_[j];
-                const idx_t label = label_of(ids, b + j);
-                if (!internal::topk_ranks_after(hs[0], hi[0], s, label)) continue;
-                if (sel && !sel->is_member(ids[b + j])) continue;
-                internal::topk_heap_replace_top(k, hs, hi, s, label);
-                nup++;
-            }
-        }
-        return nup;
-    }
-
-    void scan_codes_range(size_t n, const uint8_t* codes, const idx_t* ids, float radius,
-                          std::vector<std::pair<idx_t, float>>& hits) const override {
-        for (size_t b = 0; b < n; b += kBlock) {
-            const size_t nb = std::min(kBlock, n - b);
-            block(codes + b * code_size, nb);
-            for (size_t j = 0; j < nb; j++) {
-                const float dis = buf_[j];
-                const bool in = ip_ ? dis > radius : dis < radius;
-                if (!in || (sel && !sel->is_member(ids[b + j]))) continue;
-                hits.emplace_back(label_of(ids, b + j), dis);
-            }
+    void score_codes(const uint8_t* codes, size_t nb, size_t, float* out) const override {
+        sq_scanner_.scan(codes, nb, out);
+        if (bias_ != 0) {
+            for (size_t j = 0; j < nb; j++)
+                out[j] += bias_;
         }
     }
 
   private:
-    static constexpr size_t kBlock = 256;
-
-    void block(const uint8_t* codes, size_t nb) const {
-        sq_scanner_.scan(codes, nb, buf_.data());
-        if (bias_ != 0) {
-            for (size_t j = 0; j < nb; j++)
-                buf_[j] += bias_;
-        }
-    }
-
     const IndexIVFScalarQuantizer& ivf_;
     bool ip_;
     // The SQ scanner keeps per-query state; scanning does not change what it computes.
@@ -117,7 +82,6 @@ class SQListScanner : public InvertedListScanner {
     const float* q_ = nullptr;
     std::vector<float> centroid_, residual_;
     float bias_ = 0;
-    mutable std::vector<float> buf_;
 };
 
 }  // namespace

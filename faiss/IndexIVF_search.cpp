@@ -295,17 +295,26 @@ void IndexIVF::range_search_preassigned(idx_t n, const float* x, float radius, c
 InvertedListScanner::InvertedListScanner(bool store_pairs, const IDSelector* sel)
     : store_pairs(store_pairs), sel(sel) {}
 
+void InvertedListScanner::score_codes(const uint8_t* codes, size_t n, size_t, float* out) const {
+    for (size_t j = 0; j < n; j++)
+        out[j] = distance_to_code(codes + j * code_size);
+}
+
 size_t InvertedListScanner::scan_codes(size_t n, const uint8_t* codes, const idx_t* ids,
                                        float* heap_scores, idx_t* heap_ids, size_t k) const {
+    float dis[kScoreBlock];
     size_t nup = 0;
-    for (size_t j = 0; j < n; j++) {
-        float dis = distance_to_code(codes + j * code_size);
-        float s = keep_max ? -dis : dis;
-        idx_t label = label_of(ids, j);
-        if (!internal::topk_ranks_after(heap_scores[0], heap_ids[0], s, label)) continue;
-        if (sel && !sel->is_member(ids[j])) continue;
-        internal::topk_heap_replace_top(k, heap_scores, heap_ids, s, label);
-        nup++;
+    for (size_t b = 0; b < n; b += kScoreBlock) {
+        const size_t nb = std::min(kScoreBlock, n - b);
+        score_codes(codes + b * code_size, nb, n, dis);
+        for (size_t j = 0; j < nb; j++) {
+            const float s = keep_max ? -dis[j] : dis[j];
+            const idx_t label = label_of(ids, b + j);
+            if (!internal::topk_ranks_after(heap_scores[0], heap_ids[0], s, label)) continue;
+            if (sel && !sel->is_member(ids[b + j])) continue;
+            internal::topk_heap_replace_top(k, heap_scores, heap_ids, s, label);
+            nup++;
+        }
     }
     return nup;
 }
@@ -313,11 +322,15 @@ size_t InvertedListScanner::scan_codes(size_t n, const uint8_t* codes, const idx
 void InvertedListScanner::scan_codes_range(size_t n, const uint8_t* codes, const idx_t* ids,
                                            float radius,
                                            std::vector<std::pair<idx_t, float>>& hits) const {
-    for (size_t j = 0; j < n; j++) {
-        float dis = distance_to_code(codes + j * code_size);
-        bool in = keep_max ? dis > radius : dis < radius;
-        if (!in || (sel && !sel->is_member(ids[j]))) continue;
-        hits.emplace_back(label_of(ids, j), dis);
+    float dis[kScoreBlock];
+    for (size_t b = 0; b < n; b += kScoreBlock) {
+        const size_t nb = std::min(kScoreBlock, n - b);
+        score_codes(codes + b * code_size, nb, n, dis);
+        for (size_t j = 0; j < nb; j++) {
+            const bool in = keep_max ? dis[j] > radius : dis[j] < radius;
+            if (!in || (sel && !sel->is_member(ids[b + j]))) continue;
+            hits.emplace_back(label_of(ids, b + j), dis[j]);
+        }
     }
 }
 
