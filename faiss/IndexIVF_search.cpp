@@ -309,6 +309,9 @@ size_t InvertedListScanner::scan_codes(size_t n, const uint8_t* codes, const idx
         score_codes(codes + b * code_size, nb, n, dis);
         for (size_t j = 0; j < nb; j++) {
             const float s = keep_max ? -dis[j] : dis[j];
+            // Most codes lose to the current worst result: reject them (and NaN) before
+            // the label and the tie-break are looked at.
+            if (!(s <= heap_scores[0])) continue;
             const idx_t label = label_of(ids, b + j);
             if (!internal::topk_ranks_after(heap_scores[0], heap_ids[0], s, label)) continue;
             if (sel && !sel->is_member(ids[b + j])) continue;
