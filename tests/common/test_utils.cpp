@@ -1,10 +1,13 @@
 #include "common/test_utils.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
 #include <random>
+#include <string>
 
 namespace faiss::test {
 
@@ -66,6 +69,16 @@ void reference_knn(const float* xq, size_t nq, const float* xb, size_t nb, size_
             labels[q * k + j] = order[j];
             distances[q * k + j] = dis[order[j]];
         }
+    }
+}
+
+void expect_code(ErrorCode code, const std::function<void()>& call, const char* needle) {
+    try {
+        call();
+        ADD_FAILURE() << "no exception";
+    } catch (const FaissException& e) {
+        EXPECT_EQ(e.code(), code) << e.what();
+        if (needle) EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
     }
 }
 

@@ -5,7 +5,10 @@
 #include <faiss/Index.h>
 #include <faiss/MetricType.h>
 
+#include <faiss/FaissException.h>
+
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace faiss::test {
@@ -25,5 +28,10 @@ double reference_distance(const float* x, const float* y, size_t d, MetricType m
 void reference_knn(const float* xq, size_t nq, const float* xb, size_t nb, size_t d,
                    size_t k, MetricType metric, std::vector<double>& distances,
                    std::vector<idx_t>& labels, float metric_arg = 0);
+
+/// Expects call() to throw a FaissException with the given code and, when needle is
+/// given, a message containing it (GoogleTest failure otherwise).
+void expect_code(ErrorCode code, const std::function<void()>& call,
+                 const char* needle = nullptr);
 
 }  // namespace faiss::test

@@ -26,6 +26,8 @@ using faiss::idx_t;
 using faiss::IndexIDMap;
 using faiss::IndexIDMap2;
 
+using faiss::test::expect_code;
+
 namespace {
 
 constexpr int kDim = 8;
@@ -94,15 +96,6 @@ const faiss::MetricType kMetrics[] = {faiss::METRIC_L2, faiss::METRIC_INNER_PROD
 struct ParamsWithKnob : faiss::SearchParameters {
     int knob = 3;
 };
-
-void expect_code(faiss::ErrorCode code, const std::function<void()>& call) {
-    try {
-        call();
-        FAIL() << "no exception";
-    } catch (const faiss::FaissException& e) {
-        EXPECT_EQ(e.code(), code) << e.what();
-    }
-}
 
 }  // namespace
 

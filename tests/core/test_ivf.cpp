@@ -26,21 +26,12 @@ using faiss::idx_t;
 using faiss::IndexFlat;
 using faiss::IndexIVFFlat;
 
+using faiss::test::expect_code;
+
 namespace {
 
 constexpr size_t kD = 16;
 constexpr size_t kNlist = 16;
-
-void expect_code(faiss::ErrorCode code, const std::function<void()>& call,
-                 const char* needle = nullptr) {
-    try {
-        call();
-        FAIL() << "no exception";
-    } catch (const faiss::FaissException& e) {
-        EXPECT_EQ(e.code(), code) << e.what();
-        if (needle) EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-    }
-}
 
 /// A trained and filled IVFFlat with its own flat quantizer, plus the same data in an
 /// IndexFlat for reference.

@@ -24,21 +24,12 @@ using faiss::idx_t;
 using faiss::IndexFlat;
 using faiss::IndexIVFPQ;
 
+using faiss::test::expect_code;
+
 namespace {
 
 constexpr size_t kD = 16;
 constexpr size_t kNlist = 8;
-
-void expect_code(faiss::ErrorCode code, const std::function<void()>& call,
-                 const char* needle = nullptr) {
-    try {
-        call();
-        FAIL() << "no exception";
-    } catch (const faiss::FaissException& e) {
-        EXPECT_EQ(e.code(), code) << e.what();
-        if (needle) EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-    }
-}
 
 struct Options {
     faiss::MetricType metric = faiss::METRIC_L2;

@@ -23,21 +23,14 @@ using faiss::idx_t;
 using faiss::IndexIVFScalarQuantizer;
 using faiss::ScalarQuantizer;
 
+using faiss::test::expect_code;
+
 namespace {
 
 constexpr size_t kD = 16;
 constexpr size_t kNlist = 8;
 constexpr size_t kNb = 1000;
 constexpr size_t kNq = 20;
-
-void expect_code(faiss::ErrorCode code, const std::function<void()>& call) {
-    try {
-        call();
-        FAIL() << "no exception";
-    } catch (const faiss::FaissException& e) {
-        EXPECT_EQ(e.code(), code) << e.what();
-    }
-}
 
 struct Built {
     std::unique_ptr<faiss::IndexFlat> quantizer;

@@ -21,16 +21,9 @@ using faiss::idx_t;
 using faiss::IndexRefine;
 using faiss::IndexRefineFlat;
 
-namespace {
+using faiss::test::expect_code;
 
-void expect_code(faiss::ErrorCode code, const std::function<void()>& call) {
-    try {
-        call();
-        FAIL() << "no exception";
-    } catch (const faiss::FaissException& e) {
-        EXPECT_EQ(e.code(), code) << e.what();
-    }
-}
+namespace {
 
 struct Data {
     size_t nb, nq, d;
