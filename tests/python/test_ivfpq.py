@@ -11,11 +11,10 @@ import pytest
 
 import faiss
 
+from faiss_reference import REF_PYTHON, needs_reference
+
 D_DIM = 16
 NLIST = 8
-_REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-_REF_PY = os.path.join(os.environ.get("FAISS_REF_VENV", os.path.join(_REPO, ".venv-faiss")),
-                       "bin", "python")
 
 
 def _data(n, seed, d=D_DIM):
@@ -122,7 +121,7 @@ np.save(sys.argv[2], I)
 """
 
 
-@pytest.mark.skipif(not os.path.exists(_REF_PY), reason="no faiss-cpu reference venv")
+@needs_reference
 def test_recall_close_to_faiss(tmp_path):
     d, k = 32, 10
     xb = _data(4000, 8, d)
@@ -131,7 +130,7 @@ def test_recall_close_to_faiss(tmp_path):
     script = tmp_path / "ref.py"
     script.write_text(_REF_SCRIPT)
     env = {k_: v for k_, v in os.environ.items() if k_ not in ("PYTHONPATH", "FAISS_PYTHON_DIR")}
-    subprocess.run([_REF_PY, str(script), str(tmp_path / "in.npz"), str(tmp_path / "I.npy")],
+    subprocess.run([REF_PYTHON, str(script), str(tmp_path / "in.npz"), str(tmp_path / "I.npy")],
                    check=True, env=env, timeout=300)
     I_ref = np.load(tmp_path / "I.npy")
     index = faiss.IndexIVFPQ(faiss.IndexFlatL2(d), d, 32, 8, 8)

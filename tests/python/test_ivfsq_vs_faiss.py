@@ -6,18 +6,10 @@ The reference runs in its own virtual environment (scripts/setup_faiss_venv.sh; 
 packages import as `faiss`), found at FAISS_REF_VENV or <repo>/.venv-faiss. Skipped when
 that environment is missing."""
 
-import os
-import subprocess
-import sys
-
 import numpy as np
-import pytest
 
-import faiss
+from faiss_reference import needs_reference, run_script_both
 
-_REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-_REF_PYTHON = os.path.join(os.environ.get("FAISS_REF_VENV", os.path.join(_REPO, ".venv-faiss")),
-                           "bin", "python")
 
 # Runs with either package. Centroids are given (the first nlist vectors), so no k-means
 # differences enter.
@@ -52,18 +44,9 @@ np.savez(sys.argv[1], **out)
 """
 
 
-@pytest.mark.skipif(not os.path.exists(_REF_PYTHON), reason="no reference Faiss venv")
+@needs_reference
 def test_ivfsq_matches_faiss(tmp_path):
-    script = tmp_path / "ivfsq.py"
-    script.write_text(_SCRIPT)
-    theirs_path, ours_path = tmp_path / "theirs.npz", tmp_path / "ours.npz"
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "FAISS_PYTHON_DIR")}
-    subprocess.run([_REF_PYTHON, str(script), str(theirs_path)], check=True, env=env,
-                   cwd=str(tmp_path), timeout=120)
-    ours_dir = os.path.dirname(os.path.dirname(faiss.__file__))
-    subprocess.run([sys.executable, str(script), str(ours_path)], check=True,
-                   env=dict(env, PYTHONPATH=ours_dir), cwd=str(tmp_path), timeout=120)
-    theirs, ours = np.load(theirs_path), np.load(ours_path)
+    ours, theirs = run_script_both(tmp_path, _SCRIPT)
     assert sorted(theirs.files) == sorted(ours.files)
     for key in theirs.files:
         a, b = ours[key], theirs[key]

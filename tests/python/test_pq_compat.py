@@ -10,13 +10,11 @@ import os
 import subprocess
 
 import numpy as np
-import pytest
 
 import faiss
 
-_REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-_REF_PY = os.path.join(os.environ.get("FAISS_REF_VENV", os.path.join(_REPO, ".venv-faiss")),
-                       "bin", "python")
+from faiss_reference import REF_PYTHON, needs_reference
+
 
 CASES = [(8, 8), (16, 4), (8, 5), (4, 12), (32, 1), (2, 16), (8, 3)]
 D_DIM = 32
@@ -40,7 +38,7 @@ np.savez(sys.argv[2], **out)
 """ % (CASES,)
 
 
-@pytest.mark.skipif(not os.path.exists(_REF_PY), reason="no faiss-cpu reference venv")
+@needs_reference
 def test_pq_codes_and_search_match_faiss(tmp_path):
     rs = np.random.RandomState(123)
     centers = 3 * rs.normal(size=(20, D_DIM))
@@ -54,7 +52,7 @@ def test_pq_codes_and_search_match_faiss(tmp_path):
     script = tmp_path / "ref.py"
     script.write_text(_REF_SCRIPT)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "FAISS_PYTHON_DIR")}
-    subprocess.run([_REF_PY, str(script), str(tmp_path / "in.npz"), str(tmp_path / "out.npz")],
+    subprocess.run([REF_PYTHON, str(script), str(tmp_path / "in.npz"), str(tmp_path / "out.npz")],
                    check=True, env=env, timeout=300)
     ref = np.load(tmp_path / "out.npz")
     for M, nbits in CASES:

@@ -4,18 +4,10 @@ The reference runs in its own virtual environment (scripts/setup_faiss_venv.sh; 
 packages import as `faiss`), found at FAISS_REF_VENV or <repo>/.venv-faiss. Skipped when
 that environment is missing."""
 
-import os
-import subprocess
-import sys
-
 import numpy as np
-import pytest
 
-import faiss
+from faiss_reference import needs_reference, run_script_both
 
-_REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-_REF_PYTHON = os.path.join(os.environ.get("FAISS_REF_VENV", os.path.join(_REPO, ".venv-faiss")),
-                           "bin", "python")
 D_DIM = 37
 
 # Runs with either package: writes codes, trained ranges and k-NN results per qtype.
@@ -45,18 +37,9 @@ np.savez(sys.argv[1], **out)
 """ % {"d": D_DIM}
 
 
-@pytest.mark.skipif(not os.path.exists(_REF_PYTHON), reason="no reference Faiss venv")
+@needs_reference
 def test_codes_and_results_match_faiss(tmp_path):
-    script = tmp_path / "sq.py"
-    script.write_text(_SCRIPT)
-    theirs_path, ours_path = tmp_path / "theirs.npz", tmp_path / "ours.npz"
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "FAISS_PYTHON_DIR")}
-    subprocess.run([_REF_PYTHON, str(script), str(theirs_path)], check=True, env=env,
-                   cwd=str(tmp_path), timeout=120)
-    ours_dir = os.path.dirname(os.path.dirname(faiss.__file__))
-    subprocess.run([sys.executable, str(script), str(ours_path)], check=True,
-                   env=dict(env, PYTHONPATH=ours_dir), cwd=str(tmp_path), timeout=120)
-    theirs, ours = np.load(theirs_path), np.load(ours_path)
+    ours, theirs = run_script_both(tmp_path, _SCRIPT)
     assert sorted(theirs.files) == sorted(ours.files)
     for key in theirs.files:
         a, b = ours[key], theirs[key]
