@@ -64,10 +64,7 @@ void IndexFlat::search(idx_t n, const float* x, idx_t k, float* distances, idx_t
 
 void IndexFlat::range_search(idx_t n, const float* x, float radius, RangeSearchResult* result,
                              const SearchParameters* params) const {
-    internal::check_vectors(*this, n, x, "query");
-    FAISS_REQUIRE(result, invalid_argument, "range search result is null");
-    FAISS_REQUIRE(result->nq == size_t(n), invalid_argument,
-                  "range search result was made for nq=%zu, got n=%lld", result->nq, (long long)n);
+    internal::check_range_search(*this, n, x, result);
     internal::exact_range_search(flat_database(*this, params), size_t(n), x, radius, result);
 }
 

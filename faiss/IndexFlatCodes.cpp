@@ -82,40 +82,38 @@ size_t IndexFlatCodes::remove_ids(const IDSelector& sel) {
     return removed;
 }
 
+namespace {
+
+// The exact engine's view of a codes index: it decodes blocks of codes with sa_decode.
+internal::ExactDatabase decoding_database(const IndexFlatCodes& index,
+                                          const SearchParameters* params) {
+    FAISS_REQUIRE(is_known_metric(index.metric_type), invalid_argument, "unknown metric type %d",
+                  int(index.metric_type));
+    internal::ExactDatabase db;
+    db.d = size_t(index.d);
+    db.nb = size_t(index.ntotal);
+    db.decode_block = [&index](size_t i0, size_t ni, float* out) {
+        index.sa_decode(idx_t(ni), index.codes.data() + i0 * index.code_size, out);
+    };
+    db.metric = index.metric_type;
+    db.metric_arg = index.metric_arg;
+    db.sel = params ? params->sel : nullptr;
+    return db;
+}
+
+}  // namespace
+
 void IndexFlatCodes::search(idx_t n, const float* x, idx_t k, float* distances, idx_t* labels,
                             const SearchParameters* params) const {
     internal::check_search_outputs(*this, n, x, k, distances, labels);
-    internal::ExactDatabase db;
-    db.d = size_t(d);
-    db.nb = size_t(ntotal);
-    db.decode_block = [this](size_t i0, size_t ni, float* out) {
-        sa_decode(idx_t(ni), codes.data() + i0 * code_size, out);
-    };
-    FAISS_REQUIRE(is_known_metric(metric_type), invalid_argument, "unknown metric type %d",
-                  int(metric_type));
-    db.metric = metric_type;
-    db.metric_arg = metric_arg;
-    db.sel = params ? params->sel : nullptr;
+    const internal::ExactDatabase db = decoding_database(*this, params);
     internal::exact_knn(db, size_t(n), x, size_t(k), distances, labels);
 }
 
 void IndexFlatCodes::range_search(idx_t n, const float* x, float radius, RangeSearchResult* result,
                                   const SearchParameters* params) const {
-    internal::check_vectors(*this, n, x, "query");
-    FAISS_REQUIRE(result, invalid_argument, "range search result is null");
-    FAISS_REQUIRE(result->nq == size_t(n), invalid_argument,
-                  "range search result was made for nq=%zu, got n=%lld", result->nq, (long long)n);
-    internal::ExactDatabase db;
-    db.d = size_t(d);
-    db.nb = size_t(ntotal);
-    db.decode_block = [this](size_t i0, size_t ni, float* out) {
-        sa_decode(idx_t(ni), codes.data() + i0 * code_size, out);
-    };
-    FAISS_REQUIRE(is_known_metric(metric_type), invalid_argument, "unknown metric type %d",
-                  int(metric_type));
-    db.metric = metric_type;
-    db.metric_arg = metric_arg;
-    db.sel = params ? params->sel : nullptr;
+    internal::check_range_search(*this, n, x, result);
+    const internal::ExactDatabase db = decoding_database(*this, params);
     internal::exact_range_search(db, size_t(n), x, radius, result);
 }
 

@@ -146,10 +146,7 @@ void IndexIDMap::search(idx_t n, const float* x, idx_t k, float* distances, idx_
 
 void IndexIDMap::range_search(idx_t n, const float* x, float radius, RangeSearchResult* result,
                               const SearchParameters* params) const {
-    internal::check_vectors(*this, n, x, "query");
-    FAISS_REQUIRE(result, invalid_argument, "result is null");
-    FAISS_REQUIRE(result->nq == size_t(n), invalid_argument,
-                  "result was made for nq=%zu queries, got n=%lld", result->nq, (long long)n);
+    internal::check_range_search(*this, n, x, result);
     const Index& sub = sub_index();
     SubIndexParams sub_params(params, id_map);
     sub.range_search(n, x, radius, result, sub_params.get());

@@ -240,11 +240,7 @@ void IndexIVF::range_search_preassigned(idx_t n, const float* x, float radius, c
                                         const float* centroid_dis, RangeSearchResult* result,
                                         bool store_pairs, const SearchParametersIVF* params,
                                         IndexIVFStats* stats) const {
-    internal::check_vectors(*this, n, x, "query");
-    FAISS_REQUIRE(result != nullptr, invalid_argument, "range_search: result is null");
-    FAISS_REQUIRE(result->nq == size_t(n), invalid_argument,
-                  "range_search: result made for nq=%zu, got n=%lld queries", result->nq,
-                  (long long)n);
+    internal::check_range_search(*this, n, x, result);
     FAISS_REQUIRE(n == 0 || assign != nullptr, invalid_argument,
                   "range_search_preassigned: assign is null");
     check_ready();

@@ -180,11 +180,8 @@ void IndexPQ::search(idx_t n, const float* x, idx_t k, float* distances, idx_t* 
 
 void IndexPQ::range_search(idx_t n, const float* x, float radius, RangeSearchResult* result,
                            const SearchParameters* params) const {
-    internal::check_vectors(*this, n, x, "query");
+    internal::check_range_search(*this, n, x, result);
     FAISS_REQUIRE(is_trained, not_trained, "index is not trained: call train() first");
-    FAISS_REQUIRE(result, invalid_argument, "range search result is null");
-    FAISS_REQUIRE(result->nq == size_t(n), invalid_argument,
-                  "range search result was made for nq=%zu, got n=%lld", result->nq, (long long)n);
     check_search_type(*this, params);
     const IDSelector* sel = params ? params->sel : nullptr;
     const bool ip = metric_type == METRIC_INNER_PRODUCT;

@@ -183,10 +183,7 @@ void IndexScalarQuantizer::search(idx_t n, const float* x, idx_t k, float* dista
 void IndexScalarQuantizer::range_search(idx_t n, const float* x, float radius,
                                         RangeSearchResult* result,
                                         const SearchParameters* params) const {
-    internal::check_vectors(*this, n, x, "query");
-    FAISS_REQUIRE(result, invalid_argument, "range search result is null");
-    FAISS_REQUIRE(result->nq == size_t(n), invalid_argument,
-                  "range search result was made for nq=%zu, got n=%lld", result->nq, (long long)n);
+    internal::check_range_search(*this, n, x, result);
     FAISS_REQUIRE(is_trained && sq.is_ready(), not_trained,
                   "IndexScalarQuantizer must be trained before searching");
     check_metric(metric_type);

@@ -1,16 +1,18 @@
 #include <faiss/internal/checks.h>
 #include <faiss/internal/index_checks.h>
 
+#include <faiss/RangeSearchResult.h>
+
 #include <algorithm>
 #include <limits>
 
 namespace faiss::internal {
 
 void check_vectors(const Index& index, idx_t n, const float* x, const char* what) {
-    FAISS_REQUIRE(n >= 0, invalid_argument, "number of %s vectors must be >= 0, got %lld",
+    FAISS_REQUIRE(n >= 0, invalid_argument, "number of %s vectors must be >= 0, got %lld", what,
+                  (long long)n);
+    FAISS_REQUIRE(n == 0 || x != nullptr, invalid_argument, "%s vectors pointer is null for n=%lld",
                   what, (long long)n);
-    FAISS_REQUIRE(n == 0 || x != nullptr, invalid_argument,
-                  "%s vectors pointer is null for n=%lld", what, (long long)n);
 }
 
 void check_search(const Index& index, idx_t n, const float* x, idx_t k) {
@@ -24,6 +26,14 @@ void check_search_outputs(const Index& index, idx_t n, const float* x, idx_t k,
     check_search(index, n, x, k);
     FAISS_REQUIRE(n == 0 || (distances != nullptr && labels != nullptr), invalid_argument,
                   "distances or labels output pointer is null");
+}
+
+void check_range_search(const Index& index, idx_t n, const float* x,
+                        const RangeSearchResult* result) {
+    check_vectors(index, n, x, "query");
+    FAISS_REQUIRE(result != nullptr, invalid_argument, "range search result is null");
+    FAISS_REQUIRE(result->nq == size_t(n), invalid_argument,
+                  "range search result was made for nq=%zu, got n=%lld", result->nq, (long long)n);
 }
 
 void check_add(const Index& index, idx_t n, const float* x) {

@@ -17,6 +17,10 @@ void check_search(const Index& index, idx_t n, const float* x, idx_t k);
 void check_search_outputs(const Index& index, idx_t n, const float* x, idx_t k,
                           const float* distances, const idx_t* labels);
 
+/// check_vectors for queries, plus a non-null result made for nq = n queries.
+void check_range_search(const Index& index, idx_t n, const float* x,
+                        const RangeSearchResult* result);
+
 /// check_vectors for additions, plus the index being trained.
 void check_add(const Index& index, idx_t n, const float* x);
 
