@@ -480,7 +480,7 @@ class OPQMatrix(LinearTransform):
     niter_pq: int
     niter_pq_0: int
     max_train_points: int
-    pq: Any
+    pq: Optional[ProductQuantizer]
     def __init__(self, d: int = ..., M: int = ..., d2: int = ...) -> None: ...
 
 class NormalizationTransform(VectorTransform):
