@@ -35,6 +35,9 @@ __version__ = swigfaiss.FAISS_VERSION_STRING
 
 class_wrappers.install()
 
+# IndexRefineSearchParameters under the SearchParameters<Kind> naming of the other indexes.
+SearchParametersRefine = swigfaiss.IndexRefineSearchParameters
+
 # Older Faiss names of the vector proxies.
 FloatVector = swigfaiss.Float32Vector
 DoubleVector = swigfaiss.Float64Vector

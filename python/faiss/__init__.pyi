@@ -270,9 +270,11 @@ class IndexIVFScalarQuantizer(IndexIVF):
 
 # Re-ranking.
 
-class SearchParametersRefine(SearchParameters):
+class IndexRefineSearchParameters(SearchParameters):
     k_factor: float
     base_index_params: Optional[SearchParameters]
+
+SearchParametersRefine = IndexRefineSearchParameters
 
 class IndexRefine(Index):
     base_index: Index

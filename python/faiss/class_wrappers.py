@@ -630,7 +630,7 @@ def install():
             handle_IndexRefine(cls)
     _keep_ref_on_set(swigfaiss.IndexRefine, "base_index")
     _keep_ref_on_set(swigfaiss.IndexRefine, "refine_index")
-    _keep_ref_on_set(swigfaiss.SearchParametersRefine, "base_index_params")
+    _keep_ref_on_set(swigfaiss.IndexRefineSearchParameters, "base_index_params")
     for cls in _subclasses_of(swigfaiss.VectorTransform):
         handle_VectorTransform(cls)
     for cls in _subclasses_of(swigfaiss.IndexPreTransform):
