@@ -11,6 +11,7 @@ const std::vector<ParameterRule>& parameter_rules() {
     // One line per index family; wrappers first so they pass names inwards.
     static const std::vector<ParameterRule> rules = {
         id_map_parameters(),
+        pretransform_parameters(),
         refine_parameters(),
         ivf_parameters(),
     };

@@ -36,6 +36,7 @@ size_t integer_parameter(const std::string& name, double val, double min_value);
 void add_powers_of_two(ParameterSpace& ps, const std::string& name, double limit, double cap);
 
 ParameterRule id_map_parameters();
+ParameterRule pretransform_parameters();
 ParameterRule refine_parameters();
 ParameterRule ivf_parameters();
 

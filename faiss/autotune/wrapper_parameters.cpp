@@ -1,8 +1,10 @@
-// ParameterSpace rules of the wrappers: IndexIDMap / IndexIDMap2 pass every name on;
-// IndexRefine owns k_factor_rf (and k_factor) and passes the others to its base index.
+// ParameterSpace rules of the wrappers: IndexIDMap / IndexIDMap2 and IndexPreTransform
+// pass every name on; IndexRefine owns k_factor_rf (and k_factor) and passes the others
+// to its base index.
 #include <faiss/autotune/parameter_rules.h>
 
 #include <faiss/IndexIDMap.h>
+#include <faiss/IndexPreTransform.h>
 #include <faiss/IndexRefine.h>
 #include <faiss/internal/checks.h>
 
@@ -18,6 +20,19 @@ ParameterRule id_map_parameters() {
             [](ParameterSpace& ps, const Index* index, const std::string& prefix) {
                 auto* idmap = dynamic_cast<const IndexIDMap*>(index);
                 if (idmap && idmap->index) add_ranges_of(ps, idmap->index, prefix);
+            }};
+}
+
+ParameterRule pretransform_parameters() {
+    return {[](const ParameterSpace& ps, Index* index, const std::string& name, double val) {
+                auto* pt = dynamic_cast<IndexPreTransform*>(index);
+                if (!pt || !pt->index) return false;
+                ps.set_index_parameter(pt->index, name, val);
+                return true;
+            },
+            [](ParameterSpace& ps, const Index* index, const std::string& prefix) {
+                auto* pt = dynamic_cast<const IndexPreTransform*>(index);
+                if (pt && pt->index) add_ranges_of(ps, pt->index, prefix);
             }};
 }
 

@@ -8,8 +8,10 @@
 #include <faiss/IndexIVFPQ.h>
 #include <faiss/IndexIVFScalarQuantizer.h>
 #include <faiss/IndexPQ.h>
+#include <faiss/IndexPreTransform.h>
 #include <faiss/IndexRefine.h>
 #include <faiss/IndexScalarQuantizer.h>
+#include <faiss/VectorTransform.h>
 #include <faiss/factory/parser.h>
 #include <faiss/internal/checks.h>
 
@@ -119,8 +121,58 @@ std::optional<std::string> describe_id_map_prefix(const Index* index) {
     return describe_id_map(index, false);
 }
 
-constexpr Describer kDescribers[] = {describe_flat, describe_codec, describe_ivf,
-                                     describe_id_map_prefix, describe_refine};
+std::string describe_transform(const VectorTransform* vt) {
+    FAISS_REQUIRE(vt, unsupported, "reverse_index_factory: null transform in the chain");
+    const std::string n = std::to_string(vt->d_out);
+    if (auto* pca = dynamic_cast<const PCAMatrix*>(vt); pca && typeid(*vt) == typeid(PCAMatrix)) {
+        FAISS_REQUIRE(
+            (pca->eigen_power == 0 || pca->eigen_power == -0.5f) && pca->balanced_bins == 0,
+            unsupported,
+            "reverse_index_factory: no factory string builds a PCAMatrix with "
+            "eigen_power %g and balanced_bins %d",
+            pca->eigen_power, pca->balanced_bins);
+        return std::string("PCA") + (pca->eigen_power != 0 ? "W" : "") +
+               (pca->random_rotation ? "R" : "") + n;
+    }
+    if (auto* opq = dynamic_cast<const OPQMatrix*>(vt)) {
+        const std::string head = "OPQ" + std::to_string(opq->M);
+        return vt->d_out == vt->d_in ? head : head + "_" + n;
+    }
+    if (typeid(*vt) == typeid(RandomRotationMatrix)) return "RR" + n;
+    if (auto* norm = dynamic_cast<const NormalizationTransform*>(vt); norm && norm->norm == 2.0f) {
+        return "L2norm";
+    }
+    FAISS_THROW_CODE(unsupported, "reverse_index_factory: no factory string for transform %s",
+                     typeid(*vt).name());
+}
+
+// Suffix wrappers would bind tighter than the transforms: "PCA8,X,RFlat" is a refinement
+// of the pre-transformed X, not a pre-transform of a refinement.
+bool ends_with_suffix_wrapper(const std::string& s) {
+    const size_t comma = s.rfind(',');
+    if (comma == std::string::npos) return false;
+    const std::string last = s.substr(comma + 1);
+    return last == "RFlat" || last == "IDMap" || last == "IDMap2" ||
+           (last.compare(0, 7, "Refine(") == 0) || s.back() == ')';
+}
+
+std::optional<std::string> describe_pretransform(const Index* index) {
+    auto* pt = exactly<IndexPreTransform>(index);
+    if (!pt) return std::nullopt;
+    FAISS_REQUIRE(pt->index, unsupported, "reverse_index_factory: IndexPreTransform without index");
+    std::string prefix;
+    for (const VectorTransform* vt : pt->chain)
+        prefix += describe_transform(vt) + ",";
+    const std::string inner = reverse_index_factory(pt->index);
+    FAISS_REQUIRE(!ends_with_suffix_wrapper(inner), unsupported,
+                  "reverse_index_factory: no factory string puts a transform around \"%s\"",
+                  inner.c_str());
+    return prefix + inner;
+}
+
+constexpr Describer kDescribers[] = {describe_flat,   describe_codec,
+                                     describe_ivf,    describe_id_map_prefix,
+                                     describe_refine, describe_pretransform};
 
 }  // namespace
 

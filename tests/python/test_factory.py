@@ -31,6 +31,8 @@ def _data(nb=1500, nq=40, d=32, seed=0):
     ("Flat,IDMap2", faiss.IndexIDMap2),
     ("IVF16,Flat,RFlat", faiss.IndexRefineFlat),
     ("IVF16,PQ8,Refine(SQ8)", faiss.IndexRefine),
+    ("PCA16,IVF16,Flat", faiss.IndexPreTransform),
+    ("L2norm,OPQ8_16,IVF16,PQ8", faiss.IndexPreTransform),
 ])
 def test_factory_returns_concrete_class_and_round_trips(desc, cls):
     index = faiss.index_factory(32, desc)
@@ -107,7 +109,8 @@ def test_explore_returns_pareto_front():
 
 _COMPAT_STRINGS = ["Flat", "SQ8", "SQfp16", "SQ4", "PQ16x4np", "IVF16,Flat", "IVF16,SQ8",
                    "IVF16,SQfp16", "IVF16,PQ16x4np", "IDMap,Flat", "IVF16,Flat,IDMap2",
-                   "IVF16,PQ8x4np,RFlat", "IVF16,PQ8x4np,Refine(SQfp16)"]
+                   "IVF16,PQ8x4np,RFlat", "IVF16,PQ8x4np,Refine(SQfp16)",
+                   "PCA16,IVF16,Flat", "L2norm,IVF16,SQ8", "RR32,Flat", "PCAR24,Flat"]
 
 # The same strings under faiss-cpu and this package: class names, and recall@10 against
 # exact search on the same data. IVF indexes probe every list, so only the codecs (and
@@ -131,7 +134,7 @@ for i, s in enumerate(strings):
     index = faiss.index_factory(d, s)
     names = [type(index).__name__]
     inner = index
-    for field in ("index", "base_index"):
+    for field in ("index", "base_index"):  # IDMap, PreTransform / Refine
         if hasattr(inner, field):
             inner = faiss.downcast_index(getattr(inner, field))
             names.append(type(inner).__name__)
