@@ -485,6 +485,20 @@ class OPQMatrix(LinearTransform):
     pq: Optional[ProductQuantizer]
     def __init__(self, d: int = ..., M: int = ..., d2: int = ...) -> None: ...
 
+class ITQMatrix(LinearTransform):
+    max_iter: int
+    seed: int
+    init_rotation: Float64Vector
+    def __init__(self, d: int = ...) -> None: ...
+
+class ITQTransform(VectorTransform):
+    mean: Float32Vector
+    do_pca: bool
+    itq: ITQMatrix
+    max_train_per_dim: int
+    pca_then_itq: LinearTransform
+    def __init__(self, d_in: int = ..., d_out: int = ..., do_pca: bool = ...) -> None: ...
+
 class NormalizationTransform(VectorTransform):
     norm: float
     def __init__(self, d: int = ..., norm: float = ...) -> None: ...
