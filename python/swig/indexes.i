@@ -73,8 +73,13 @@ static PyObject* faiss_py_new_polymorphic(T* ptr, swig_type_info* static_type, i
 %ignore faiss::extract_index_ivf(const faiss::Index*);
 %ignore faiss::Level1Quantizer::operator=;
 %ignore faiss::IndexRefine::operator=;
+// Distance computers are a C++ extension point (raw owning pointer); the HNSW graph's
+// RNG and per-node helpers stay C++-only.
+%ignore *::get_distance_computer;
+%ignore faiss::HNSW::rng;
 
 %{
+#include <faiss/IndexHNSW.h>
 #include <faiss/IndexIVF.h>
 #include <faiss/IndexIVFFlat.h>
 #include <faiss/IndexIVFPQ.h>
@@ -104,6 +109,8 @@ struct ProductQuantizer;
 %include <faiss/IndexScalarQuantizer.h>
 %include <faiss/IndexIVFScalarQuantizer.h>
 %include <faiss/IndexRefine.h>
+%include <faiss/graph/HNSW.h>
+%include <faiss/IndexHNSW.h>
 
 %inline %{
 /// The same index object, seen from Python as its most derived class (as Faiss's

@@ -100,5 +100,6 @@ void suite_scalar_quantizer(void);
 void suite_ivfpq(void);
 void suite_ivfsq(void);
 void suite_refine(void);
+void suite_hnsw(void);
 
 #endif

@@ -22,6 +22,7 @@ static const struct suite suites[] = {
     {"ivfpq", suite_ivfpq},
     {"ivfsq", suite_ivfsq},
     {"refine", suite_refine},
+    {"hnsw", suite_hnsw},
 };
 
 static const size_t nsuites = sizeof(suites) / sizeof(suites[0]);
