@@ -109,6 +109,183 @@ class IndexIDMap2(IndexIDMap):
 
 def downcast_index(index: Index) -> Index: ...
 
+# Compressed codecs and the indexes that hold their codes.
+
+class ProductQuantizer:
+    Train_default: int
+    Train_hot_start: int
+    Train_shared: int
+    Train_hypercube: int
+    Train_hypercube_pca: int
+    d: int
+    M: int
+    nbits: int
+    dsub: int
+    ksub: int
+    code_size: int
+    verbose: bool
+    train_type: int
+    cp: ClusteringParameters
+    centroids: Float32Vector
+    sdc_table: Float32Vector
+    def __init__(self, d: int = ..., M: int = ..., nbits: int = ...) -> None: ...
+    def train(self, x: ArrayLike) -> None: ...
+    def compute_codes(self, x: ArrayLike) -> CodeArray: ...
+    def decode(self, codes: ArrayLike) -> FloatArray: ...
+    def set_derived_values(self) -> None: ...
+    def compute_sdc_table(self) -> None: ...
+
+class IndexPQ(IndexFlatCodes):
+    ST_PQ: int
+    ST_HE: int
+    ST_generalized_HE: int
+    ST_SDC: int
+    ST_polysemous: int
+    ST_polysemous_generalize: int
+    pq: ProductQuantizer
+    search_type: int
+    encode_signs: bool
+    polysemous_ht: int
+    do_polysemous_training: bool
+    def __init__(self, d: int = ..., M: int = ..., nbits: int = ...,
+                 metric: int = ...) -> None: ...
+
+class SearchParametersPQ(SearchParameters):
+    search_type: int
+    polysemous_ht: int
+
+class ScalarQuantizer:
+    QT_8bit: int
+    QT_4bit: int
+    QT_8bit_uniform: int
+    QT_4bit_uniform: int
+    QT_fp16: int
+    QT_8bit_direct: int
+    QT_6bit: int
+    QT_bf16: int
+    QT_8bit_direct_signed: int
+    RS_minmax: int
+    RS_meanstd: int
+    RS_quantiles: int
+    RS_optim: int
+    qtype: int
+    rangestat: int
+    rangestat_arg: float
+    d: int
+    bits: int
+    code_size: int
+    trained: Float32Vector
+    def __init__(self, d: int = ..., qtype: int = ...) -> None: ...
+    def train(self, x: ArrayLike) -> None: ...
+    def compute_codes(self, x: ArrayLike) -> CodeArray: ...
+    def decode(self, codes: ArrayLike) -> FloatArray: ...
+
+class IndexScalarQuantizer(IndexFlatCodes):
+    sq: ScalarQuantizer
+    def __init__(self, d: int = ..., qtype: int = ..., metric: int = ...) -> None: ...
+
+# Inverted files.
+
+class InvertedLists:
+    nlist: int
+    code_size: int
+    def list_size(self, list_no: int) -> int: ...
+    def get_codes(self, list_no: int) -> SwigPointer: ...
+    def get_ids(self, list_no: int) -> SwigPointer: ...
+    def compute_ntotal(self) -> int: ...
+    def imbalance_factor(self) -> float: ...
+
+class ArrayInvertedLists(InvertedLists):
+    def __init__(self, nlist: int, code_size: int) -> None: ...
+
+class DirectMap:
+    NoMap: int
+    Array: int
+    Hashtable: int
+    type: int
+
+class SearchParametersIVF(SearchParameters):
+    nprobe: int
+    max_codes: int
+    quantizer_params: Optional[SearchParameters]
+
+class IndexIVFStats:
+    nq: int
+    nlist: int
+    ndis: int
+    nheap_updates: int
+    quantization_time: float
+    search_time: float
+    def reset(self) -> None: ...
+
+class Level1Quantizer:
+    quantizer: Index
+    nlist: int
+    quantizer_trains_alone: int
+    own_fields: bool
+    cp: ClusteringParameters
+
+class IndexIVF(Index, Level1Quantizer):
+    invlists: InvertedLists
+    own_invlists: bool
+    code_size: int
+    nprobe: int
+    max_codes: int
+    parallel_mode: int
+    direct_map: DirectMap
+    by_residual: bool
+    def get_list_size(self, list_no: int) -> int: ...
+    def make_direct_map(self, new_maintain_direct_map: bool = ...) -> None: ...
+    def set_direct_map_type(self, type: int) -> None: ...
+    def replace_invlists(self, il: InvertedLists, own: bool = ...) -> None: ...
+    def search_preassigned(self, x: ArrayLike, k: int, Iq: ArrayLike,
+                           Dq: Optional[ArrayLike] = ...,
+                           params: Optional[SearchParameters] = ...,
+                           D: Optional[FloatArray] = ..., I: Optional[IdArray] = ...,
+                           store_pairs: bool = ...) -> Tuple[FloatArray, IdArray]: ...
+    def range_search_preassigned(self, x: ArrayLike, thresh: float, Iq: ArrayLike,
+                                 Dq: Optional[ArrayLike] = ...,
+                                 params: Optional[SearchParameters] = ...
+                                 ) -> Tuple[npt.NDArray[np.uint64], FloatArray, IdArray]: ...
+
+class IndexIVFFlat(IndexIVF):
+    def __init__(self, quantizer: Index = ..., d: int = ..., nlist: int = ...,
+                 metric: int = ...) -> None: ...
+
+class IndexIVFPQ(IndexIVF):
+    pq: ProductQuantizer
+    do_polysemous_training: bool
+    scan_table_threshold: int
+    polysemous_ht: int
+    use_precomputed_table: int
+    precomputed_table: Float32Vector
+    def __init__(self, quantizer: Index = ..., d: int = ..., nlist: int = ...,
+                 M: int = ..., nbits_per_idx: int = ..., metric: int = ...) -> None: ...
+    def precompute_table(self) -> None: ...
+
+class IndexIVFScalarQuantizer(IndexIVF):
+    sq: ScalarQuantizer
+    def __init__(self, quantizer: Index = ..., d: int = ..., nlist: int = ...,
+                 qtype: int = ..., metric: int = ..., by_residual: bool = ...) -> None: ...
+
+# Re-ranking.
+
+class SearchParametersRefine(SearchParameters):
+    k_factor: float
+    base_index_params: Optional[SearchParameters]
+
+class IndexRefine(Index):
+    base_index: Index
+    refine_index: Index
+    own_fields: bool
+    own_refine_index: bool
+    k_factor: float
+    def __init__(self, base_index: Index = ..., refine_index: Index = ...) -> None: ...
+
+class IndexRefineFlat(IndexRefine):
+    def __init__(self, base_index: Index = ..., xb: Optional[ArrayLike] = ...) -> None: ...
+
+
 class IDSelector:
     def is_member(self, id: int) -> bool: ...
 

@@ -8,6 +8,7 @@
 %{
 #include <faiss/IndexIVFScalarQuantizer.h>
 #include <faiss/IndexRefine.h>
+#include <faiss/IVFlib.h>
 #include <faiss/IndexScalarQuantizer.h>
 #include <faiss/quantizers/ScalarQuantizer.h>
 
@@ -65,12 +66,10 @@ static PyObject* faiss_py_new_polymorphic(T* ptr, swig_type_info* static_type, i
 %ignore faiss::IDSelectorTranslated::id_map;
 %ignore faiss::IndexIDMap2::rev_map;
 %ignore faiss::RangeSearchResult::set_results;
-// The IVF family: lists are read through get_codes / get_ids; the const overload of
-// extract_index_ivf would shadow the other one.
+// The IVF family: lists are read through get_codes / get_ids.
 %ignore faiss::ArrayInvertedLists::codes;
 %ignore faiss::ArrayInvertedLists::ids;
 %ignore faiss::DirectMap::hashtable;
-%ignore faiss::extract_index_ivf(const faiss::Index*);
 %ignore faiss::Level1Quantizer::operator=;
 %ignore faiss::IndexRefine::operator=;
 // Distance computers are a C++ extension point (raw owning pointer); the HNSW graph's
@@ -109,6 +108,10 @@ struct ProductQuantizer;
 %include <faiss/IndexScalarQuantizer.h>
 %include <faiss/IndexIVFScalarQuantizer.h>
 %include <faiss/IndexRefine.h>
+// Python has no const: the non-const overloads serve both.
+%ignore faiss::try_extract_index_ivf(const faiss::Index*);
+%ignore faiss::extract_index_ivf(const faiss::Index*);
+%include <faiss/IVFlib.h>
 %include <faiss/graph/HNSW.h>
 %include <faiss/IndexHNSW.h>
 
