@@ -67,6 +67,8 @@ void train_subquantizers(ProductQuantizer& pq, size_t n, const float* xproj, int
         cp.niter = niter;
         cp.max_points_per_centroid = 1000;
         cp.verbose = false;
+        // The too-few-points warning was given by the first training already.
+        if (hot) cp.min_points_per_centroid = 0;
         Clustering clus(int(dsub), int(ksub), cp);
         if (hot)
             clus.centroids.assign(pq.get_centroids(m, 0), pq.get_centroids(m, 0) + ksub * dsub);
