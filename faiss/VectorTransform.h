@@ -187,6 +187,44 @@ struct OPQMatrix : LinearTransform {
     void train(idx_t n, const float* x) override;
 };
 
+/// Iterative quantization (Gong, Lazebnik, Gordo, Perronnin, "Iterative Quantization: A
+/// Procrustean Approach to Learning Binary Codes", IEEE TPAMI 2013): a rotation (d x d)
+/// that makes sign(A x) a good binary code of x, learnt by alternating the codes
+/// B = sign(rotated data) and the rotation closest to them (orthogonal Procrustes).
+/// Train it on centred (and usually PCA-reduced) data; ITQTransform does both.
+struct ITQMatrix : LinearTransform {
+    int max_iter;  ///< alternating iterations (50)
+    int seed;      ///< seed of the initial random rotation (123)
+    /// d x d row-major initial rotation; a random one when empty.
+    std::vector<double> init_rotation;
+
+    /// @throws invalid_argument for d < 0.
+    explicit ITQMatrix(int d = 0);
+
+    /// @throws invalid_argument for n < 1, NaN/inf, a badly sized init_rotation.
+    void train(idx_t n, const float* x) override;
+};
+
+/// ITQ with its preprocessing, for binary codes: subtract the mean, L2-normalise,
+/// optionally reduce to d_out dimensions by PCA (do_pca), then apply the ITQ rotation.
+/// The PCA and ITQ matrices are merged into pca_then_itq. Training uses at most
+/// max(d_in * max_train_per_dim, 32768) points. No reverse transform (as Faiss).
+struct ITQTransform : VectorTransform {
+    std::vector<float> mean;       ///< d_in: training mean
+    bool do_pca;                   ///< reduce d_in -> d_out by PCA first
+    ITQMatrix itq;                 ///< the rotation (d_out x d_out)
+    int max_train_per_dim;         ///< training points used per input dimension (10)
+    LinearTransform pca_then_itq;  ///< d_out x d_in: PCA followed by the rotation
+
+    /// @throws invalid_argument when d_in != d_out without do_pca, or d_out > d_in.
+    explicit ITQTransform(int d_in = 0, int d_out = 0, bool do_pca = false);
+
+    /// @throws invalid_argument for n < 1, NaN/inf data.
+    void train(idx_t n, const float* x) override;
+    void apply_noalloc(idx_t n, const float* x, float* xt) const override;
+    void check_identical(const VectorTransform& other) const override;
+};
+
 /// Scales each vector to unit norm (L2, norm = 2, the only one implemented, as in
 /// Faiss); zero vectors stay zero. reverse_transform is the identity (the norms are
 /// lost), as in Faiss.

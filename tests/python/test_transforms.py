@@ -67,6 +67,14 @@ def test_whitening_normalization_rotation():
     centre = faiss.CenteringTransform(12)
     centre.train(x)
     np.testing.assert_allclose(centre.apply(x).mean(0), 0, atol=1e-3)
+    itq = faiss.ITQTransform(12, 6, True)
+    itq.train(x)
+    y = itq.apply(x[:20])
+    assert y.shape == (20, 6) and isinstance(itq.itq, faiss.ITQMatrix)
+    A = faiss.vector_to_array(itq.pca_then_itq.A).reshape(6, 12)
+    xn = x[:20] - faiss.vector_to_array(itq.mean)
+    xn /= np.linalg.norm(xn, axis=1, keepdims=True)
+    np.testing.assert_allclose(y, xn @ A.T, atol=1e-5)
 
 
 def test_pretransform_search_and_lifetimes():
