@@ -216,6 +216,15 @@ int faiss_ITQTransform_do_pca(const FaissITQTransform* vt) {
                  [&] { return as<faiss::ITQTransform>(b, vt, "an ITQTransform")->do_pca ? 1 : 0; });
 }
 
+int faiss_HadamardRotation_new_with(FaissHadamardRotation** p_vt, int d, uint32_t seed) {
+    Boundary b(__func__);
+    return b.run([&] { emit(b, p_vt, std::make_unique<faiss::HadamardRotation>(d, seed)); });
+}
+
+void faiss_HadamardRotation_free(FaissHadamardRotation* obj) {
+    faiss_VectorTransform_free(obj);
+}
+
 int faiss_NormalizationTransform_new_with(FaissNormalizationTransform** p_vt, int d, float norm) {
     Boundary b(__func__);
     return b.run([&] { emit(b, p_vt, std::make_unique<faiss::NormalizationTransform>(d, norm)); });

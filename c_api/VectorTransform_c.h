@@ -34,6 +34,7 @@ typedef struct FaissVectorTransform_H FaissCenteringTransform;
 typedef struct FaissVectorTransform_H FaissRemapDimensionsTransform;
 typedef struct FaissVectorTransform_H FaissITQMatrix;
 typedef struct FaissVectorTransform_H FaissITQTransform;
+typedef struct FaissVectorTransform_H FaissHadamardRotation;
 
 /** Free a transform of any type (NULL is a no-op). */
 void faiss_VectorTransform_free(FaissVectorTransform* obj);
@@ -110,6 +111,11 @@ int faiss_ITQTransform_new_with(FaissITQTransform** p_vt, int d_in, int d_out, i
 void faiss_ITQTransform_free(FaissITQTransform* obj);
 /** 1 if a PCA reduces the dimension first, 0 if not; -1 for a null or wrong handle. */
 int faiss_ITQTransform_do_pca(const FaissITQTransform* vt);
+
+/** Walsh-Hadamard rotation of d dimensions (d_out: the next power of two), ready to use;
+ * the same seed gives the same rotation as Faiss. Not in Faiss's C API. */
+int faiss_HadamardRotation_new_with(FaissHadamardRotation** p_vt, int d, uint32_t seed);
+void faiss_HadamardRotation_free(FaissHadamardRotation* obj);
 
 /** Scales vectors to unit L_norm norm (only norm = 2 is implemented). */
 int faiss_NormalizationTransform_new_with(FaissNormalizationTransform** p_vt, int d, float norm);

@@ -19,6 +19,7 @@
 #include <faiss/Index.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 namespace faiss {
@@ -222,6 +223,36 @@ struct ITQTransform : VectorTransform {
     /// @throws invalid_argument for n < 1, NaN/inf data.
     void train(idx_t n, const float* x) override;
     void apply_noalloc(idx_t n, const float* x, float* xt) const override;
+    void check_identical(const VectorTransform& other) const override;
+};
+
+/// A fast structured random rotation: zero-pad to d_out = the smallest power of two
+/// >= d_in, then three rounds of random sign flips followed by a Walsh-Hadamard
+/// transform, scaled to be orthonormal. O(d_out log d_out) per vector, no matrix. The
+/// signs are drawn from seed exactly as Faiss draws them (SplitMix64), so a rotation
+/// stored as its seed (file tag "HRot") gives the same outputs in both libraries.
+struct HadamardRotation : VectorTransform {
+    uint32_t seed;              ///< seed of the sign flips
+    std::vector<float> signs1;  ///< d_out signs (+-1) of round 1
+    std::vector<float> signs2;  ///< d_out signs of round 2
+    std::vector<float> signs3;  ///< d_out signs of round 3
+
+    /// Ready to use (is_trained): the signs are drawn at construction.
+    /// @throws invalid_argument for d < 0 or d > 2^30.
+    explicit HadamardRotation(int d, uint32_t seed = 12345);
+    /// d_in = d_out = 0, seed 0: to be filled in by a reader (then call init()).
+    HadamardRotation();
+
+    /// Draw the signs of seed for the current d_out.
+    void init(uint32_t seed);
+
+    /// init(seed), or init(12345) when seed is 0, as Faiss; the data is not used.
+    void train(idx_t n, const float* x) override;
+
+    void apply_noalloc(idx_t n, const float* x, float* xt) const override;
+    /// The exact inverse (the rotation is orthonormal and the padding is recovered).
+    /// Beyond Faiss, which accepts only d_in == d_out here.
+    void reverse_transform(idx_t n, const float* xt, float* x) const override;
     void check_identical(const VectorTransform& other) const override;
 };
 

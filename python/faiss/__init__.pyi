@@ -499,6 +499,14 @@ class ITQTransform(VectorTransform):
     pca_then_itq: LinearTransform
     def __init__(self, d_in: int = ..., d_out: int = ..., do_pca: bool = ...) -> None: ...
 
+class HadamardRotation(VectorTransform):
+    seed: int
+    signs1: Float32Vector
+    signs2: Float32Vector
+    signs3: Float32Vector
+    def __init__(self, d: int = ..., seed: int = ...) -> None: ...
+    def init(self, seed: int) -> None: ...
+
 class NormalizationTransform(VectorTransform):
     norm: float
     def __init__(self, d: int = ..., norm: float = ...) -> None: ...
