@@ -4,6 +4,7 @@
 #include "internal/boundary.h"
 
 #include <faiss/IDSelector.h>
+#include <faiss/IVFlib.h>
 #include <faiss/IndexIVF.h>
 
 #include <algorithm>
@@ -35,6 +36,16 @@ FaissIndexIVF* faiss_IndexIVF_cast(FaissIndex* index) {
 
 void faiss_IndexIVF_free(FaissIndexIVF* obj) {
     faiss_Index_free(obj);
+}
+
+int faiss_extract_index_ivf(FaissIndex* index, FaissIndexIVF** p_ivf) {
+    Boundary b(__func__);
+    return b.run([&] {
+        b.need(p_ivf, "p_ivf");
+        *p_ivf = nullptr;
+        faiss::IndexIVF* ivf = faiss::extract_index_ivf(b.obj<faiss::Index>(index, "index"));
+        *p_ivf = faiss_c::handle_of<FaissIndexIVF>(static_cast<faiss::Index*>(ivf));
+    });
 }
 
 size_t faiss_IndexIVF_nlist(const FaissIndexIVF* index) {

@@ -31,6 +31,13 @@ FaissIndexIVF* faiss_IndexIVF_cast(FaissIndex* index);
 /** Free the index (NULL is a no-op); same as faiss_Index_free. */
 void faiss_IndexIVF_free(FaissIndexIVF* obj);
 
+/**
+ * The IVF index inside index into *p_ivf: index itself if it is one, else the one behind
+ * its IndexIDMap / IndexRefine / IndexPreTransform wrappers. *p_ivf is owned by index (do
+ * not free it; it lives as long as index). Error (invalid argument) if there is none.
+ */
+int faiss_extract_index_ivf(FaissIndex* index, FaissIndexIVF** p_ivf);
+
 /** Number of inverted lists (0 if index is not an IVF index; see the last error). */
 size_t faiss_IndexIVF_nlist(const FaissIndexIVF* index);
 /** Lists visited per query by default (0 on error). */

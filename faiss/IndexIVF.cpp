@@ -2,7 +2,6 @@
 
 #include <faiss/IDSelector.h>
 #include <faiss/IndexFlat.h>
-#include <faiss/IndexIDMap.h>
 #include <faiss/internal/checks.h>
 #include <faiss/internal/index_checks.h>
 #include <faiss/internal/omp_exceptions.h>
@@ -282,30 +281,6 @@ void IndexIVF::replace_invlists(InvertedLists* il, bool own) {
     if (own_invlists && il != invlists) delete invlists;
     invlists = il;
     own_invlists = own;
-}
-
-/*** extraction ***/
-
-IndexIVF* try_extract_index_ivf(Index* index) {
-    for (int depth = 0; index && depth < 16; depth++) {
-        if (auto* ivf = dynamic_cast<IndexIVF*>(index)) return ivf;
-        if (auto* idmap = dynamic_cast<IndexIDMap*>(index)) {
-            index = idmap->index;
-            continue;
-        }
-        return nullptr;
-    }
-    return nullptr;
-}
-
-IndexIVF* extract_index_ivf(Index* index) {
-    IndexIVF* ivf = try_extract_index_ivf(index);
-    FAISS_REQUIRE(ivf != nullptr, invalid_argument, "the index is not an IVF index");
-    return ivf;
-}
-
-const IndexIVF* extract_index_ivf(const Index* index) {
-    return extract_index_ivf(const_cast<Index*>(index));
 }
 
 }  // namespace faiss

@@ -264,11 +264,7 @@ struct IndexIVF : Index, Level1Quantizer {
                              const IDSelector* sel, IndexIVFStats& stats) const;
 };
 
-/// The IndexIVF inside index (itself, or under IndexIDMap / IndexPreTransform wrappers
-/// that expose an `index` field); null if none. Not owned.
-IndexIVF* try_extract_index_ivf(Index* index);
-/// As try_extract_index_ivf. @throws FaissException (invalid_argument) if none.
-IndexIVF* extract_index_ivf(Index* index);
-const IndexIVF* extract_index_ivf(const Index* index);
-
 }  // namespace faiss
+
+// extract_index_ivf / try_extract_index_ivf, declared here before IVFlib.h existed.
+#include <faiss/IVFlib.h>

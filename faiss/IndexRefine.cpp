@@ -96,7 +96,7 @@ void IndexRefine::search(idx_t n, const float* x, idx_t k, float* distances, idx
     float kf = k_factor;
     const SearchParameters* base_params = params;
     SearchParameters sel_only;
-    if (auto* rp = dynamic_cast<const SearchParametersRefine*>(params)) {
+    if (auto* rp = dynamic_cast<const IndexRefineSearchParameters*>(params)) {
         kf = rp->k_factor;
         sel_only.sel = rp->sel;
         base_params =

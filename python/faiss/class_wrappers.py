@@ -332,6 +332,28 @@ def handle_IndexRefine(cls):
     cls.__init__ = __init__
 
 
+def handle_IndexPreTransform(cls):
+    """IndexPreTransform holds raw pointers to its transforms and sub-index: keep their
+    Python objects alive, so faiss.IndexPreTransform(faiss.PCAMatrix(d, 64),
+    faiss.IndexFlatL2(64)) is safe; prepend_transform keeps its argument alive too."""
+    original_init = cls.__init__
+
+    def __init__(self, *args):
+        original_init(self, *args)
+        for i, arg in enumerate(args):
+            _keep_referenced(self, f"init_arg{i}", arg)
+
+    cls.__init__ = __init__
+
+    def prepend_transform(self, ltrans):
+        """Put ltrans in front of the chain (its d_out must equal the index's d)."""
+        self.prepend_transform_c(ltrans)
+        self.__dict__.setdefault("_faiss_chain_refs", []).append(ltrans)
+
+    _replace_method(cls, "prepend_transform", prepend_transform)
+    _keep_ref_on_set(cls, "index")
+
+
 def _preassigned_lists(index, x, Iq, Dq, params):
     """Check the coarse assignment Iq (n, nprobe) int64 and distances Dq (same shape,
     or None) against the nprobe the C++ call will use."""
@@ -376,6 +398,40 @@ def _ivf_range_search_preassigned(self, x, thresh, Iq, Dq=None, params=None):
     lims = rev_swig_ptr(res.lims, n + 1).copy()
     total = int(lims[-1])
     return lims, rev_swig_ptr(res.distances, total).copy(), rev_swig_ptr(res.labels, total).copy()
+
+
+# ---------------------------------------------------------------------------------
+# Vector transforms
+
+
+def handle_VectorTransform(cls):
+    """numpy methods of the transforms: train(x), apply(x) -> (n, d_out) float32 (also
+    apply_py, as in Faiss), reverse_transform(xt) -> (n, d_in) float32."""
+
+    def train(self, x):
+        """Learn the transform from x, shape (n, d_in)."""
+        x = check.float_vectors(x, self.d_in)
+        self.train_c(x.shape[0], swig_ptr(x))
+
+    def apply(self, x):
+        """Transform x, shape (n, d_in): array (n, d_out) float32."""
+        x = check.float_vectors(x, self.d_in)
+        xt = np.empty((x.shape[0], self.d_out), dtype=np.float32)
+        self.apply_noalloc(x.shape[0], swig_ptr(x), swig_ptr(xt))
+        return xt
+
+    def reverse_transform(self, xt):
+        """Map xt, shape (n, d_out), back to the input space: array (n, d_in) float32."""
+        xt = check.float_vectors(xt, self.d_out, "xt")
+        x = np.empty((xt.shape[0], self.d_in), dtype=np.float32)
+        self.reverse_transform_c(xt.shape[0], swig_ptr(xt), swig_ptr(x))
+        return x
+
+    _replace_method(cls, "train", train)
+    _replace_method(cls, "apply", apply)
+    _replace_method(cls, "reverse_transform", reverse_transform)
+    if "apply" in cls.__dict__:
+        cls.apply_py = cls.apply
 
 
 # ---------------------------------------------------------------------------------
@@ -547,6 +603,45 @@ def _weights(w, n):
 # ---------------------------------------------------------------------------------
 
 
+def _parameter_space_explore(self, index, xq, crit):
+    xq = np.ascontiguousarray(xq, dtype="float32")
+    if xq.shape != (crit.nq, index.d):
+        raise ValueError(f"xq must have shape ({crit.nq}, {index.d}), got {xq.shape}")
+    ops = swigfaiss.OperatingPoints()
+    self.explore_c(index, crit.nq, swig_ptr(xq), crit, ops)
+    return ops
+
+
+def _criterion_set_groundtruth(self, D, I):
+    I = np.ascontiguousarray(I, dtype="int64")
+    if I.ndim != 2 or I.shape[0] != self.nq:
+        raise ValueError(f"I must have shape ({self.nq}, gt_nnn), got {I.shape}")
+    Dp = None
+    if D is not None:
+        D = np.ascontiguousarray(D, dtype="float32")
+        if D.shape != I.shape:
+            raise ValueError(f"D has shape {D.shape}, I has shape {I.shape}")
+        Dp = swig_ptr(D)
+    self.set_groundtruth_c(I.shape[1], Dp, swig_ptr(I))
+
+
+def _criterion_evaluate(self, D, I):
+    I = np.ascontiguousarray(I, dtype="int64")
+    D = np.ascontiguousarray(D, dtype="float32")
+    if I.shape != (self.nq, self.nnn) or D.shape != I.shape:
+        raise ValueError(f"D and I must have shape ({self.nq}, {self.nnn}), "
+                         f"got {D.shape} and {I.shape}")
+    return self.evaluate_c(swig_ptr(D), swig_ptr(I))
+
+
+def handle_AutoTune(cls):
+    """explore(index, xq, crit) -> OperatingPoints on ParameterSpace, set_groundtruth(D, I)
+    (D may be None) and evaluate(D, I) on criteria, all on numpy arrays, as in Faiss."""
+    _replace_method(cls, "explore", _parameter_space_explore)
+    _replace_method(cls, "set_groundtruth", _criterion_set_groundtruth)
+    _replace_method(cls, "evaluate", _criterion_evaluate)
+
+
 def _subclasses_of(base):
     """Every class of the SWIG module derived from base (base included)."""
     return [c for c in vars(swigfaiss).values()
@@ -574,7 +669,14 @@ def install():
             handle_IndexRefine(cls)
     _keep_ref_on_set(swigfaiss.IndexRefine, "base_index")
     _keep_ref_on_set(swigfaiss.IndexRefine, "refine_index")
-    _keep_ref_on_set(swigfaiss.SearchParametersRefine, "base_index_params")
+    _keep_ref_on_set(swigfaiss.IndexRefineSearchParameters, "base_index_params")
+    for cls in _subclasses_of(swigfaiss.VectorTransform):
+        handle_VectorTransform(cls)
+    for cls in _subclasses_of(swigfaiss.IndexPreTransform):
+        if "__init__" in cls.__dict__:
+            handle_IndexPreTransform(cls)
+    _keep_ref_on_set(swigfaiss.OPQMatrix, "pq")
+    _keep_ref_on_set(swigfaiss.SearchParametersPreTransform, "index_params")
     for cls in _subclasses_of(swigfaiss.SearchParameters):
         handle_SearchParameters(cls)
     for cls in _subclasses_of(swigfaiss.Clustering):
@@ -585,6 +687,9 @@ def install():
     handle_IDSelectorBatch(swigfaiss.IDSelectorBatch)
     handle_IDSelectorBitmap(swigfaiss.IDSelectorBitmap)
     handle_vector_codec(swigfaiss.ScalarQuantizer)
+    for cls in (_subclasses_of(swigfaiss.ParameterSpace) +
+                _subclasses_of(swigfaiss.AutoTuneCriterion)):
+        handle_AutoTune(cls)
     _handle_selector_refs(swigfaiss.IDSelectorNot, ("sel",))
     _handle_selector_refs(swigfaiss.IDSelectorTranslated, ("id_map", "sel"))
     for name in ("IDSelectorAnd", "IDSelectorOr", "IDSelectorXOr"):

@@ -7,8 +7,11 @@
 
 %{
 #include <faiss/IndexIVFScalarQuantizer.h>
+#include <faiss/IndexPreTransform.h>
 #include <faiss/IndexRefine.h>
+#include <faiss/IVFlib.h>
 #include <faiss/IndexScalarQuantizer.h>
+#include <faiss/VectorTransform.h>
 #include <faiss/quantizers/ScalarQuantizer.h>
 
 #include <cxxabi.h>
@@ -55,6 +58,9 @@ static PyObject* faiss_py_new_polymorphic(T* ptr, swig_type_info* static_type, i
 %typemap(out) faiss::IndexIVF* {
     $result = faiss_py_new_polymorphic($1, $descriptor(faiss::IndexIVF*), $owner);
 }
+%typemap(out) faiss::VectorTransform* {
+    $result = faiss_py_new_polymorphic($1, $descriptor(faiss::VectorTransform*), $owner);
+}
 %typemap(out) const faiss::Index* {
     $result = faiss_py_new_polymorphic(const_cast<faiss::Index*>($1),
                                        $descriptor(faiss::Index*), $owner);
@@ -65,16 +71,20 @@ static PyObject* faiss_py_new_polymorphic(T* ptr, swig_type_info* static_type, i
 %ignore faiss::IDSelectorTranslated::id_map;
 %ignore faiss::IndexIDMap2::rev_map;
 %ignore faiss::RangeSearchResult::set_results;
-// The IVF family: lists are read through get_codes / get_ids; the const overload of
-// extract_index_ivf would shadow the other one.
+// The IVF family: lists are read through get_codes / get_ids.
 %ignore faiss::ArrayInvertedLists::codes;
 %ignore faiss::ArrayInvertedLists::ids;
 %ignore faiss::DirectMap::hashtable;
-%ignore faiss::extract_index_ivf(const faiss::Index*);
 %ignore faiss::Level1Quantizer::operator=;
 %ignore faiss::IndexRefine::operator=;
+%ignore faiss::IndexPreTransform::operator=;
+// Distance computers are a C++ extension point (raw owning pointer); the HNSW graph's
+// RNG and per-node helpers stay C++-only.
+%ignore *::get_distance_computer;
+%ignore faiss::HNSW::rng;
 
 %{
+#include <faiss/IndexHNSW.h>
 #include <faiss/IndexIVF.h>
 #include <faiss/IndexIVFFlat.h>
 #include <faiss/IndexIVFPQ.h>
@@ -104,9 +114,20 @@ struct ProductQuantizer;
 %include <faiss/IndexScalarQuantizer.h>
 %include <faiss/IndexIVFScalarQuantizer.h>
 %include <faiss/IndexRefine.h>
+// Python has no const: the non-const overloads serve both.
+%ignore faiss::try_extract_index_ivf(const faiss::Index*);
+%ignore faiss::extract_index_ivf(const faiss::Index*);
+%include <faiss/IVFlib.h>
+%include <faiss/VectorTransform.h>
+%template(VectorTransformVector) std::vector<faiss::VectorTransform*>;
+%include <faiss/IndexPreTransform.h>
+%include <faiss/graph/HNSW.h>
+%include <faiss/IndexHNSW.h>
 
 %inline %{
 /// The same index object, seen from Python as its most derived class (as Faiss's
 /// downcast_index; Index pointers returned by this module are already downcast).
 faiss::Index* downcast_index(faiss::Index* index) { return index; }
+/// The same transform, seen from Python as its most derived class.
+faiss::VectorTransform* downcast_VectorTransform(faiss::VectorTransform* vt) { return vt; }
 %}

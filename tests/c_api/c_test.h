@@ -86,19 +86,4 @@ void check_knn(const float* xq, size_t nq, const float* xb, size_t nb, const idx
                size_t k, FaissMetricType metric, double p, const float* distances,
                const idx_t* labels);
 
-/** Suites: one per test file. */
-void suite_errors(void);
-void suite_index(void);
-void suite_range(void);
-void suite_idmap(void);
-void suite_selector(void);
-void suite_clustering(void);
-void suite_utils(void);
-void suite_ivf(void);
-void suite_pq(void);
-void suite_scalar_quantizer(void);
-void suite_ivfpq(void);
-void suite_ivfsq(void);
-void suite_refine(void);
-
 #endif

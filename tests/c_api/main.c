@@ -1,5 +1,6 @@
 /* Runs the C API test suites: all of them, or those named on the command line. */
 #include "c_test.h"
+#include "c_test_suites.h" /* generated: the suite_<name> functions, C_TEST_SUITE_ROWS */
 
 #include <string.h>
 
@@ -8,21 +9,7 @@ struct suite {
     void (*run)(void);
 };
 
-static const struct suite suites[] = {
-    {"errors", suite_errors},
-    {"index", suite_index},
-    {"range", suite_range},
-    {"idmap", suite_idmap},
-    {"selector", suite_selector},
-    {"clustering", suite_clustering},
-    {"utils", suite_utils},
-    {"ivf", suite_ivf},
-    {"pq", suite_pq},
-    {"scalar_quantizer", suite_scalar_quantizer},
-    {"ivfpq", suite_ivfpq},
-    {"ivfsq", suite_ivfsq},
-    {"refine", suite_refine},
-};
+static const struct suite suites[] = {C_TEST_SUITE_ROWS};
 
 static const size_t nsuites = sizeof(suites) / sizeof(suites[0]);
 

@@ -82,6 +82,18 @@ static void test_refine_flat_is_exact_with_large_k_factor(void) {
     CHECK(faiss_IndexRefine_cast(refine) == refine);
     CHECK(faiss_IndexRefine_cast(ivf) == NULL);
     CHECK(faiss_IndexRefine_base_index(refine) == ivf);
+    {
+        FaissIndexIVF* inner = NULL;
+        CHECK_OK(faiss_extract_index_ivf(refine, &inner));
+        CHECK(inner == ivf);
+        CHECK_OK(faiss_extract_index_ivf(ivf, &inner));
+        CHECK(inner == ivf);
+        CHECK_FAIL(faiss_extract_index_ivf(quantizer, &inner), FAISS_ERROR_INVALID_ARGUMENT,
+                   "IndexIVF");
+        CHECK(inner == NULL);
+        CHECK_FAIL(faiss_extract_index_ivf(NULL, &inner), FAISS_ERROR_INVALID_ARGUMENT, "index");
+        CHECK_FAIL(faiss_extract_index_ivf(refine, NULL), FAISS_ERROR_INVALID_ARGUMENT, "p_ivf");
+    }
     CHECK(faiss_IndexRefine_refine_index(refine) != NULL);
     CHECK(faiss_IndexRefineFlat_k_factor(refine) == 1.0f);
     CHECK(faiss_IndexRefineFlat_own_fields(refine) == 0);

@@ -129,3 +129,15 @@ def test_refine_flat_with_existing_vectors_and_errors():
     index.k_factor = 0.5
     with pytest.raises(RuntimeError):
         index.search(xb[:2], 3)
+
+
+def test_extract_index_ivf_looks_through_wrappers():
+    ivf = faiss.IndexIVFFlat(faiss.IndexFlatL2(D_DIM), D_DIM, NLIST)
+    wrapped = faiss.IndexIDMap(faiss.IndexRefineFlat(ivf))
+    inner = faiss.extract_index_ivf(wrapped)
+    assert isinstance(inner, faiss.IndexIVFFlat)
+    inner.nprobe = 5
+    assert ivf.nprobe == 5  # the same C++ object, not a copy
+    assert faiss.try_extract_index_ivf(faiss.IndexFlatL2(D_DIM)) is None
+    with pytest.raises(RuntimeError, match="IndexIVF"):
+        faiss.extract_index_ivf(faiss.IndexIDMap(faiss.IndexFlatL2(D_DIM)))
