@@ -4,7 +4,9 @@
 // compatible with faiss-cpu in both directions for the index types of this library:
 // IndexFlat / IndexFlatL2 / IndexFlatIP, IndexIDMap / IndexIDMap2, IndexPQ,
 // IndexScalarQuantizer, IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer (array
-// inverted lists, any direct map) and IndexRefine / IndexRefineFlat.
+// inverted lists, any direct map), IndexRefine / IndexRefineFlat, IndexPreTransform with
+// PCAMatrix, OPQMatrix (saved as a LinearTransform), RandomRotationMatrix,
+// NormalizationTransform, CenteringTransform and RemapDimensionsTransform.
 //
 // Writing: write_index(index, fname) replaces fname crash-safely (temporary file in the
 // same folder, flushed and fsync'ed, renamed over fname), so a crash leaves the old file
@@ -31,6 +33,7 @@ namespace faiss {
 
 struct Index;
 struct ProductQuantizer;
+struct VectorTransform;
 
 /// I/O flags (values as in Faiss). Those this library does not act on are accepted and
 /// ignored, as the bytes of a file never depend on them.
@@ -74,5 +77,13 @@ void write_ProductQuantizer(const ProductQuantizer* pq, IOWriter* f);
 /// The caller owns the result.
 ProductQuantizer* read_ProductQuantizer(const char* fname);
 ProductQuantizer* read_ProductQuantizer(IOReader* reader);
+
+/// Save / load a VectorTransform on its own (its tagged record, §12.2). An OPQMatrix is
+/// saved as a plain LinearTransform ("LTra") and comes back as one, as in Faiss.
+void write_VectorTransform(const VectorTransform* vt, const char* fname);
+void write_VectorTransform(const VectorTransform* vt, IOWriter* f);
+/// The caller owns the result (the concrete class: PCAMatrix, RandomRotationMatrix ...).
+VectorTransform* read_VectorTransform(const char* fname);
+VectorTransform* read_VectorTransform(IOReader* reader);
 
 }  // namespace faiss

@@ -28,9 +28,11 @@ from .io_wrappers import (  # noqa: F401
     deserialize_index,
     read_index,
     read_ProductQuantizer,
+    read_VectorTransform,
     serialize_index,
     write_index,
     write_ProductQuantizer,
+    write_VectorTransform,
 )
 from .extra_wrappers import (  # noqa: F401
     Kmeans,

@@ -118,6 +118,14 @@ def read_ProductQuantizer(f):
     return swigfaiss.read_ProductQuantizer(_as_path(f))
 
 
+def write_VectorTransform(vt, f):
+    swigfaiss.write_VectorTransform(vt, _as_path(f))
+
+
+def read_VectorTransform(f):
+    return swigfaiss.read_VectorTransform(_as_path(f))
+
+
 def clone_index(index):
     """A deep copy of index, of the same class."""
     return swigfaiss.clone_index(index)

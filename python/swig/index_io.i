@@ -13,6 +13,7 @@
 %newobject faiss::read_index;
 %newobject faiss::clone_index;
 %newobject faiss::read_ProductQuantizer;
+%newobject faiss::read_VectorTransform;
 
 // FILE* has no Python counterpart: files are named, or read through IOReader objects.
 %ignore faiss::write_index(const faiss::Index*, FILE*, int);

@@ -8,8 +8,10 @@
 #include <faiss/IndexIVFPQ.h>
 #include <faiss/IndexIVFScalarQuantizer.h>
 #include <faiss/IndexPQ.h>
+#include <faiss/IndexPreTransform.h>
 #include <faiss/IndexRefine.h>
 #include <faiss/IndexScalarQuantizer.h>
+#include <faiss/VectorTransform.h>
 #include <faiss/index_io.h>
 
 #include <gtest/gtest.h>
@@ -98,6 +100,19 @@ std::unique_ptr<Index> refine(bool flat, size_t n) {
     return r;
 }
 
+// IndexPreTransform of `chain` (applied in order) over `sub`; everything owned.
+std::unique_ptr<Index> pretransform(std::vector<VectorTransform*> chain, Index* sub, size_t n,
+                                    int d_in) {
+    auto index = std::make_unique<IndexPreTransform>(sub);
+    index->own_fields = true;
+    for (size_t i = chain.size(); i-- > 0;)
+        index->prepend_transform(chain[i]);
+    const auto x = data(n, d_in, 51);
+    index->train(idx_t(n), x.data());
+    index->add(idx_t(n), x.data());
+    return index;
+}
+
 }  // namespace
 
 std::vector<IndexCase> all_index_cases() {
@@ -170,9 +185,40 @@ std::vector<IndexCase> all_index_cases() {
                          index->own_fields = true;
                          return std::unique_ptr<Index>(std::move(index));
                      }});
+    cases.push_back({"PCA_Flat", [] {
+                         return pretransform({new PCAMatrix(16, 8)}, new IndexFlatL2(8), 300, 16);
+                     }});
+    cases.push_back({"PCAW_RR_IVFFlat", [] {
+                         auto* ivf = new IndexIVFFlat(new IndexFlatL2(8), 8, 4);
+                         ivf->own_fields = true;
+                         return pretransform(
+                             {new PCAMatrix(16, 8, -0.5f, true), new RandomRotationMatrix(8, 8)},
+                             ivf, 300, 16);
+                     }});
+    cases.push_back({"OPQ_PQ", [] {
+                         auto* opq = new OPQMatrix(16, 4);
+                         opq->niter = 4;
+                         return pretransform({opq}, new IndexPQ(16, 4, 4), 300, 16);
+                     }});
+    cases.push_back({"Norm_Center_Remap_IP", [] {
+                         return pretransform(
+                             {new CenteringTransform(12), new NormalizationTransform(12, 2.0f),
+                              new RemapDimensionsTransform(12, 16, true)},
+                             new IndexFlatIP(16), 200, 12);
+                     }});
     cases.push_back({"RefineFlat", [] { return refine(true, 200); }});
     cases.push_back({"Refine_SQ", [] { return refine(false, 200); }});
     return cases;
+}
+
+const std::vector<std::pair<std::string, std::unique_ptr<Index>>>& built_index_cases() {
+    static const auto built = [] {
+        std::vector<std::pair<std::string, std::unique_ptr<Index>>> out;
+        for (const IndexCase& c : all_index_cases())
+            out.emplace_back(c.name, c.make());
+        return out;
+    }();
+    return built;
 }
 
 std::vector<IndexCase> tiny_index_cases() {

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace faiss::test {
@@ -23,6 +24,9 @@ struct IndexCase {
 /// L1 / Lp), IDMap / IDMap2, PQ, SQ (every qtype), IVFFlat / IVFPQ / IVFSQ (L2 and IP,
 /// direct maps), Refine / RefineFlat.
 std::vector<IndexCase> all_index_cases();
+
+/// all_index_cases() built once per test run (the indexes must not be modified).
+const std::vector<std::pair<std::string, std::unique_ptr<Index>>>& built_index_cases();
 
 /// A few tiny cases (a handful of vectors) for the byte-by-byte truncation tests.
 std::vector<IndexCase> tiny_index_cases();

@@ -8,6 +8,7 @@
 
 #include <faiss/IndexFlat.h>
 #include <faiss/IndexIVFPQ.h>
+#include <faiss/VectorTransform.h>
 #include <faiss/clone_index.h>
 #include <faiss/index_io.h>
 
@@ -27,9 +28,8 @@ std::string temp_path(const std::string& stem) {
 }
 
 TEST(IndexIO, RoundTripEveryType) {
-    for (const IndexCase& c : all_index_cases()) {
-        SCOPED_TRACE(c.name);
-        std::unique_ptr<Index> index = c.make();
+    for (const auto& [name, index] : built_index_cases()) {
+        SCOPED_TRACE(name);
         const std::vector<uint8_t> bytes = to_bytes(index.get());
         std::unique_ptr<Index> back = from_bytes(bytes);
         ASSERT_TRUE(back);
@@ -43,9 +43,8 @@ TEST(IndexIO, RoundTripEveryType) {
 
 TEST(IndexIO, FileNameAndFilePointer) {
     const std::string path = temp_path("file");
-    for (const IndexCase& c : all_index_cases()) {
-        SCOPED_TRACE(c.name);
-        std::unique_ptr<Index> index = c.make();
+    for (const auto& [name, index] : built_index_cases()) {
+        SCOPED_TRACE(name);
         write_index(index.get(), path.c_str());
         std::unique_ptr<Index> back(read_index(path.c_str()));
         EXPECT_EQ(to_bytes(index.get()), to_bytes(back.get()));
@@ -67,9 +66,8 @@ TEST(IndexIO, FileNameAndFilePointer) {
 }
 
 TEST(IndexIO, CloneEveryType) {
-    for (const IndexCase& c : all_index_cases()) {
-        SCOPED_TRACE(c.name);
-        std::unique_ptr<Index> index = c.make();
+    for (const auto& [name, index] : built_index_cases()) {
+        SCOPED_TRACE(name);
         std::unique_ptr<Index> copy(clone_index(index.get()));
         EXPECT_EQ(typeid(*index), typeid(*copy));
         EXPECT_EQ(to_bytes(index.get()), to_bytes(copy.get()));
@@ -95,9 +93,8 @@ TEST(IndexIO, NullRecord) {
 }
 
 TEST(IndexIO, IVFPQPrecomputedTableRebuilt) {
-    for (const IndexCase& c : all_index_cases()) {
-        if (c.name != "IVFPQ") continue;
-        std::unique_ptr<Index> index = c.make();
+    for (const auto& [name, index] : built_index_cases()) {
+        if (name != "IVFPQ") continue;
         const auto& orig = dynamic_cast<const IndexIVFPQ&>(*index);
         auto back = from_bytes(to_bytes(index.get()));
         const auto& loaded = dynamic_cast<const IndexIVFPQ&>(*back);
@@ -137,6 +134,36 @@ TEST(IndexIO, ProductQuantizerOnItsOwn) {
     std::unique_ptr<ProductQuantizer> from_file(read_ProductQuantizer(path.c_str()));
     EXPECT_EQ(from_file->centroids, pq.centroids);
     std::remove(path.c_str());
+}
+
+TEST(IndexIO, VectorTransformOnItsOwn) {
+    const auto x = random_vectors(200, 8, 4);
+    std::vector<std::unique_ptr<VectorTransform>> vts;
+    vts.emplace_back(new PCAMatrix(8, 4, -0.5f));
+    vts.emplace_back(new RandomRotationMatrix(8, 6));
+    vts.emplace_back(new CenteringTransform(8));
+    vts.emplace_back(new NormalizationTransform(8));
+    vts.emplace_back(new RemapDimensionsTransform(8, 10, false));
+    for (auto& vt : vts) {
+        vt->train(200, x.data());
+        VectorIOWriter w;
+        write_VectorTransform(vt.get(), &w);
+        BufferIOReader r(w.data.data(), w.data.size());
+        std::unique_ptr<VectorTransform> back(read_VectorTransform(&r));
+        EXPECT_EQ(typeid(*back), typeid(*vt));
+        std::vector<float> a(3 * size_t(vt->d_out)), b(a.size());
+        vt->apply_noalloc(3, x.data(), a.data());
+        back->apply_noalloc(3, x.data(), b.data());
+        EXPECT_EQ(a, b);
+        VectorIOWriter again;
+        write_VectorTransform(back.get(), &again);
+        EXPECT_EQ(w.data, again.data);
+        // every truncation is rejected
+        for (size_t len = 0; len < w.data.size(); len++) {
+            BufferIOReader cut(w.data.data(), len);
+            EXPECT_THROW(delete read_VectorTransform(&cut), FaissException);
+        }
+    }
 }
 
 }  // namespace

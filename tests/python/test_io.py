@@ -142,3 +142,34 @@ def test_bad_input(tmp_path):
     with pytest.raises(RuntimeError):
         faiss.write_index(_make("FlatL2"), os.path.join(str(tmp_path), "no", "such", "dir"))
     assert open(path, "rb").read() == before
+
+
+def test_vector_transform_files(tmp_path):
+    xb = _data(500, seed=4)
+    for vt in [faiss.PCAMatrix(D, 4), faiss.RandomRotationMatrix(D, D),
+               faiss.NormalizationTransform(D, 2.0), faiss.CenteringTransform(D)]:
+        vt.train(xb)
+        path = str(tmp_path / "vt")
+        faiss.write_VectorTransform(vt, path)
+        back = faiss.read_VectorTransform(path)
+        assert type(back) is type(vt)
+        np.testing.assert_array_equal(back.apply(xb[:5]), vt.apply(xb[:5]))
+    opq = faiss.OPQMatrix(D, 2)
+    opq.niter = 3
+    opq.train(xb)
+    faiss.write_VectorTransform(opq, str(tmp_path / "opq"))
+    back = faiss.read_VectorTransform(str(tmp_path / "opq"))
+    assert type(back) is faiss.LinearTransform  # as in Faiss: OPQ is saved as its matrix
+    np.testing.assert_array_equal(back.apply(xb[:5]), opq.apply(xb[:5]))
+
+
+def test_pretransform_round_trip():
+    xb = _data(500, seed=5)
+    index = faiss.IndexPreTransform(faiss.PCAMatrix(D, 4), faiss.IndexFlatL2(4))
+    index.train(xb)
+    index.add(xb)
+    back = faiss.deserialize_index(faiss.serialize_index(index))
+    assert type(back) is faiss.IndexPreTransform
+    assert type(faiss.downcast_VectorTransform(back.chain.at(0))) is faiss.PCAMatrix
+    _same_search(index, back)
+    np.testing.assert_array_equal(faiss.serialize_index(back), faiss.serialize_index(index))

@@ -25,7 +25,8 @@ def _indexes():
            faiss.IndexIVFPQ(faiss.IndexFlatIP(D), D, 4, 2, 4, faiss.METRIC_INNER_PRODUCT),
            faiss.IndexIVFScalarQuantizer(faiss.IndexFlatL2(D), D, 4,
                                          faiss.ScalarQuantizer.QT_8bit),
-           faiss.IndexRefineFlat(faiss.IndexPQ(D, 2, 4))]
+           faiss.IndexRefineFlat(faiss.IndexPQ(D, 2, 4)),
+           faiss.IndexPreTransform(faiss.PCAMatrix(D, 4), faiss.IndexFlatL2(4))]
     for index in out:
         index.train(xb)
         index.add(xb)

@@ -14,6 +14,7 @@ struct IndexIVF;
 struct InvertedLists;
 struct ProductQuantizer;
 struct ScalarQuantizer;
+struct VectorTransform;
 }  // namespace faiss
 
 namespace faiss::io {
@@ -50,5 +51,9 @@ void write_ivf_header(const IndexIVF& ivf, WriteStream& out);
 /// sizes against ntotal). Call after ivf.code_size is set.
 void read_ivf_lists_and_finish(ReadStream& in, IndexIVF& ivf);
 void write_invlists(const InvertedLists* il, WriteStream& out);
+
+/// One VectorTransform record (tag, fields, trailer), checked.
+std::unique_ptr<VectorTransform> read_transform_record(ReadStream& in);
+void write_transform_record(const VectorTransform& vt, WriteStream& out);
 
 }  // namespace faiss::io
