@@ -49,9 +49,12 @@ const int IO_FLAG_SKIP_IVF_DATA = 8;
 const int IO_FLAG_SKIP_PRECOMPUTE_TABLE = 16;
 /// IndexHNSWPQ: do not compute the symmetric-distance table on load.
 const int IO_FLAG_PQ_SKIP_SDC_TABLE = 32;
-/// Map inverted lists onto the file instead of reading them ("od" in the upper bytes).
+/// Map the inverted lists of IVF indexes onto the file instead of reading them ("od" in
+/// the upper bytes): the lists become read-only MappedInvertedLists
+/// (faiss/io/MappedInvertedLists.h). Needs a file name or FILE* reader.
 const int IO_FLAG_MMAP = IO_FLAG_SKIP_IVF_DATA | 0x646f0000;
-/// Read the whole file through a memory mapping.
+/// Faiss maps every large array with this flag; here it maps the IVF lists as
+/// IO_FLAG_MMAP does, and reads flat codes (IndexFlat, PQ, SQ) into memory.
 const int IO_FLAG_MMAP_IFC = 1 << 9;
 
 /// Save index (null writes the "null" record) to the file fname, replacing it
