@@ -44,6 +44,18 @@ MappedInvertedLists::MappedInvertedLists(size_t nlist, size_t code_size,
                           list_offsets[i] <= file->size - bytes,
                       invalid_argument, "MappedInvertedLists: list %zu falls outside the file", i);
     }
+    id_starts.resize(nlist);
+    size_t total = 0;
+    for (size_t i = 0; i < nlist; i++) {
+        id_starts[i] = total;
+        total += sizes[i];
+    }
+    ids.resize(total);
+    for (size_t i = 0; i < nlist; i++) {
+        if (sizes[i] == 0) continue;
+        std::memcpy(ids.data() + id_starts[i], file->data + list_offsets[i] + sizes[i] * code_size,
+                    sizes[i] * sizeof(idx_t));
+    }
 }
 
 size_t MappedInvertedLists::list_size(size_t list_no) const {
@@ -58,10 +70,7 @@ const uint8_t* MappedInvertedLists::get_codes(size_t list_no) const {
 
 const idx_t* MappedInvertedLists::get_ids(size_t list_no) const {
     check_list(list_no);
-    // The ids follow the codes; the format gives them no alignment, which x86-64 and
-    // aarch64 load without penalty.
-    return reinterpret_cast<const idx_t*>(file->data + list_offsets[list_no] +
-                                          sizes[list_no] * code_size);
+    return ids.data() + id_starts[list_no];
 }
 
 namespace {

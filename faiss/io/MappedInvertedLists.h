@@ -1,9 +1,11 @@
 #pragma once
 
 // Inverted lists read in place from a memory-mapped index file: what read_index gives an
-// IVF index loaded with IO_FLAG_MMAP (or IO_FLAG_MMAP_IFC). The codes and ids of every
-// list stay in the file's "ilar" data block and are paged in by the OS when a search
-// touches them, so opening a large index is immediate and costs no RAM up front.
+// IVF index loaded with IO_FLAG_MMAP (or IO_FLAG_MMAP_IFC). The codes of every list stay
+// in the file's "ilar" data block and are paged in by the OS when a search touches them,
+// so opening a large index reads and allocates little. The ids (8 bytes per vector) are
+// copied into memory when the lists are made: the format does not align them, and C++
+// code may only read an int64 at an 8-byte aligned address.
 //
 // The lists are read-only: adding, updating, removing or resetting throws
 // FaissException (unsupported); clone_index() gives an in-memory, modifiable copy.
@@ -38,10 +40,12 @@ struct MappedInvertedLists : InvertedLists {
     std::shared_ptr<const MappedFile> file;
     std::vector<size_t> sizes;         ///< entries of each list
     std::vector<size_t> list_offsets;  ///< byte offset in file of each list's codes
+    std::vector<idx_t> ids;            ///< the ids of every list, list after list
+    std::vector<size_t> id_starts;     ///< list i's ids start at ids[id_starts[i]]
 
     /// List i holds sizes[i] entries: its codes at file->data + list_offsets[i], its ids
-    /// right after. @throws FaissException (invalid_argument) if a list falls outside the
-    /// mapping or the vectors do not have nlist entries.
+    /// right after (copied into ids). @throws FaissException (invalid_argument) if a list falls
+    /// outside the mapping or the vectors do not have nlist entries.
     MappedInvertedLists(size_t nlist, size_t code_size, std::shared_ptr<const MappedFile> file,
                         std::vector<size_t> sizes, std::vector<size_t> list_offsets);
 
