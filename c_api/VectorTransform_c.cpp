@@ -191,6 +191,40 @@ int faiss_OPQMatrix_set_niter_pq(FaissOPQMatrix* vt, int niter_pq) {
     });
 }
 
+int faiss_ITQMatrix_new_with(FaissITQMatrix** p_vt, int d) {
+    Boundary b(__func__);
+    return b.run([&] { emit(b, p_vt, std::make_unique<faiss::ITQMatrix>(d)); });
+}
+
+void faiss_ITQMatrix_free(FaissITQMatrix* obj) {
+    faiss_VectorTransform_free(obj);
+}
+
+int faiss_ITQTransform_new_with(FaissITQTransform** p_vt, int d_in, int d_out, int do_pca) {
+    Boundary b(__func__);
+    return b.run(
+        [&] { emit(b, p_vt, std::make_unique<faiss::ITQTransform>(d_in, d_out, do_pca != 0)); });
+}
+
+void faiss_ITQTransform_free(FaissITQTransform* obj) {
+    faiss_VectorTransform_free(obj);
+}
+
+int faiss_ITQTransform_do_pca(const FaissITQTransform* vt) {
+    Boundary b(__func__);
+    return b.get(-1,
+                 [&] { return as<faiss::ITQTransform>(b, vt, "an ITQTransform")->do_pca ? 1 : 0; });
+}
+
+int faiss_HadamardRotation_new_with(FaissHadamardRotation** p_vt, int d, uint32_t seed) {
+    Boundary b(__func__);
+    return b.run([&] { emit(b, p_vt, std::make_unique<faiss::HadamardRotation>(d, seed)); });
+}
+
+void faiss_HadamardRotation_free(FaissHadamardRotation* obj) {
+    faiss_VectorTransform_free(obj);
+}
+
 int faiss_NormalizationTransform_new_with(FaissNormalizationTransform** p_vt, int d, float norm) {
     Boundary b(__func__);
     return b.run([&] { emit(b, p_vt, std::make_unique<faiss::NormalizationTransform>(d, norm)); });

@@ -32,6 +32,9 @@ typedef struct FaissVectorTransform_H FaissOPQMatrix;
 typedef struct FaissVectorTransform_H FaissNormalizationTransform;
 typedef struct FaissVectorTransform_H FaissCenteringTransform;
 typedef struct FaissVectorTransform_H FaissRemapDimensionsTransform;
+typedef struct FaissVectorTransform_H FaissITQMatrix;
+typedef struct FaissVectorTransform_H FaissITQTransform;
+typedef struct FaissVectorTransform_H FaissHadamardRotation;
 
 /** Free a transform of any type (NULL is a no-op). */
 void faiss_VectorTransform_free(FaissVectorTransform* obj);
@@ -98,6 +101,21 @@ int faiss_OPQMatrix_niter(const FaissOPQMatrix* vt);
 int faiss_OPQMatrix_set_niter(FaissOPQMatrix* vt, int niter);
 int faiss_OPQMatrix_niter_pq(const FaissOPQMatrix* vt);
 int faiss_OPQMatrix_set_niter_pq(FaissOPQMatrix* vt, int niter_pq);
+
+/** ITQ rotation of d dimensions (train it on centred data). */
+int faiss_ITQMatrix_new_with(FaissITQMatrix** p_vt, int d);
+void faiss_ITQMatrix_free(FaissITQMatrix* obj);
+
+/** Centre, L2-normalise, optionally PCA to d_out (do_pca non-zero), then ITQ. */
+int faiss_ITQTransform_new_with(FaissITQTransform** p_vt, int d_in, int d_out, int do_pca);
+void faiss_ITQTransform_free(FaissITQTransform* obj);
+/** 1 if a PCA reduces the dimension first, 0 if not; -1 for a null or wrong handle. */
+int faiss_ITQTransform_do_pca(const FaissITQTransform* vt);
+
+/** Walsh-Hadamard rotation of d dimensions (d_out: the next power of two), ready to use;
+ * the same seed gives the same rotation as Faiss. Not in Faiss's C API. */
+int faiss_HadamardRotation_new_with(FaissHadamardRotation** p_vt, int d, uint32_t seed);
+void faiss_HadamardRotation_free(FaissHadamardRotation* obj);
 
 /** Scales vectors to unit L_norm norm (only norm = 2 is implemented). */
 int faiss_NormalizationTransform_new_with(FaissNormalizationTransform** p_vt, int d, float norm);

@@ -40,6 +40,7 @@ namespace faiss {
 /// Vector ids and counts. Signed 64-bit, as in Faiss; -1 marks "no result".
 using idx_t = int64_t;
 
+struct DistanceComputer;
 struct IDSelector;
 struct RangeSearchResult;
 
@@ -127,6 +128,11 @@ struct Index {
 
     /// Throws FaissException unless other can be merged into this index.
     virtual void check_compatible_for_merge(const Index& other) const;
+
+    /// A new computer of distances between a query and stored vectors by id
+    /// (faiss/DistanceComputer.h); the caller owns it. The default one reconstructs
+    /// vectors, so it needs reconstruct(). Used by graph indexes over this storage.
+    virtual DistanceComputer* get_distance_computer() const;
 };
 
 }  // namespace faiss

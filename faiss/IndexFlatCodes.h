@@ -69,6 +69,11 @@ struct IndexFlatCodes : Index {
     /// Reorder the stored vectors: new vector i is old vector perm[i]. perm must be a
     /// permutation of 0 .. ntotal - 1 (checked).
     virtual void permute_entries(const idx_t* perm);
+
+    /// Distances by id computed on the codes: IndexFlat reads the floats, IndexScalar-
+    /// Quantizer and IndexPQ score codes with their SIMD kernels, other codecs decode.
+    /// The caller owns the result. @throws not_trained for an untrained SQ / PQ.
+    DistanceComputer* get_distance_computer() const override;
 };
 
 }  // namespace faiss

@@ -1,6 +1,7 @@
 // IndexPreTransform: a chain of vector transforms in front of a sub-index.
 #include <faiss/IndexPreTransform.h>
 
+#include <faiss/DistanceComputer.h>
 #include <faiss/VectorTransform.h>
 #include <faiss/internal/checks.h>
 #include <faiss/internal/index_checks.h>
@@ -30,6 +31,27 @@ Vectors apply_all(const std::vector<VectorTransform*>& chain, idx_t n, const flo
     }
     return v;
 }
+
+/// The sub-index's computer fed with transformed queries.
+struct PreTransformDistanceComputer : DistanceComputer {
+    const IndexPreTransform& index;
+    std::unique_ptr<DistanceComputer> sub;
+    std::vector<float> query;  // the transformed query, owned here
+
+    PreTransformDistanceComputer(const IndexPreTransform& index, DistanceComputer* sub)
+        : index(index), sub(sub), query(size_t(index.index->d)) {}
+
+    void set_query(const float* x) override {
+        Vectors v = apply_all(index.chain, 1, x);
+        std::copy(v.data, v.data + query.size(), query.begin());
+        sub->set_query(query.data());
+    }
+    float operator()(idx_t i) override { return (*sub)(i); }
+    void distances_by_ids(size_t n, const idx_t* ids, float* out) override {
+        sub->distances_by_ids(n, ids, out);
+    }
+    float symmetric_dis(idx_t i, idx_t j) override { return sub->symmetric_dis(i, j); }
+};
 
 }  // namespace
 
@@ -279,6 +301,13 @@ void IndexPreTransform::sa_decode(idx_t n, const uint8_t* bytes, float* x) const
     std::vector<float> xt(size_t(n) * size_t(index->d));
     index->sa_decode(n, bytes, xt.data());
     reverse_chain(n, xt.data(), x);
+}
+
+DistanceComputer* IndexPreTransform::get_distance_computer() const {
+    check_index();
+    std::unique_ptr<DistanceComputer> sub(index->get_distance_computer());
+    FAISS_REQUIRE(sub != nullptr, internal, "the sub-index returned no distance computer");
+    return new PreTransformDistanceComputer(*this, sub.release());
 }
 
 void IndexPreTransform::check_compatible_for_merge(const Index& other_in) const {

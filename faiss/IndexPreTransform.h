@@ -97,6 +97,10 @@ struct IndexPreTransform : Index {
     /// Decode with the sub-index, then reverse_chain.
     void sa_decode(idx_t n, const uint8_t* bytes, float* x) const override;
 
+    /// Distances computed by the sub-index's computer, after the query is transformed
+    /// by the chain (set_query applies it). Caller owns the result.
+    DistanceComputer* get_distance_computer() const override;
+
     /// Both indexes must have identical chains and compatible sub-indexes.
     void check_compatible_for_merge(const Index& other) const override;
     void merge_from(Index& other, idx_t add_id = 0) override;

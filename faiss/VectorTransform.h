@@ -19,6 +19,7 @@
 #include <faiss/Index.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 namespace faiss {
@@ -185,6 +186,74 @@ struct OPQMatrix : LinearTransform {
     /// @throws invalid_argument for fewer training points than PQ centroids (2^nbits),
     /// NaN/inf data.
     void train(idx_t n, const float* x) override;
+};
+
+/// Iterative quantization (Gong, Lazebnik, Gordo, Perronnin, "Iterative Quantization: A
+/// Procrustean Approach to Learning Binary Codes", IEEE TPAMI 2013): a rotation (d x d)
+/// that makes sign(A x) a good binary code of x, learnt by alternating the codes
+/// B = sign(rotated data) and the rotation closest to them (orthogonal Procrustes).
+/// Train it on centred (and usually PCA-reduced) data; ITQTransform does both.
+struct ITQMatrix : LinearTransform {
+    int max_iter;  ///< alternating iterations (50)
+    int seed;      ///< seed of the initial random rotation (123)
+    /// d x d row-major initial rotation; a random one when empty.
+    std::vector<double> init_rotation;
+
+    /// @throws invalid_argument for d < 0.
+    explicit ITQMatrix(int d = 0);
+
+    /// @throws invalid_argument for n < 1, NaN/inf, a badly sized init_rotation.
+    void train(idx_t n, const float* x) override;
+};
+
+/// ITQ with its preprocessing, for binary codes: subtract the mean, L2-normalise,
+/// optionally reduce to d_out dimensions by PCA (do_pca), then apply the ITQ rotation.
+/// The PCA and ITQ matrices are merged into pca_then_itq. Training uses at most
+/// max(d_in * max_train_per_dim, 32768) points. No reverse transform (as Faiss).
+struct ITQTransform : VectorTransform {
+    std::vector<float> mean;       ///< d_in: training mean
+    bool do_pca;                   ///< reduce d_in -> d_out by PCA first
+    ITQMatrix itq;                 ///< the rotation (d_out x d_out)
+    int max_train_per_dim;         ///< training points used per input dimension (10)
+    LinearTransform pca_then_itq;  ///< d_out x d_in: PCA followed by the rotation
+
+    /// @throws invalid_argument when d_in != d_out without do_pca, or d_out > d_in.
+    explicit ITQTransform(int d_in = 0, int d_out = 0, bool do_pca = false);
+
+    /// @throws invalid_argument for n < 1, NaN/inf data.
+    void train(idx_t n, const float* x) override;
+    void apply_noalloc(idx_t n, const float* x, float* xt) const override;
+    void check_identical(const VectorTransform& other) const override;
+};
+
+/// A fast structured random rotation: zero-pad to d_out = the smallest power of two
+/// >= d_in, then three rounds of random sign flips followed by a Walsh-Hadamard
+/// transform, scaled to be orthonormal. O(d_out log d_out) per vector, no matrix. The
+/// signs are drawn from seed exactly as Faiss draws them (SplitMix64), so a rotation
+/// stored as its seed (file tag "HRot") gives the same outputs in both libraries.
+struct HadamardRotation : VectorTransform {
+    uint32_t seed;              ///< seed of the sign flips
+    std::vector<float> signs1;  ///< d_out signs (+-1) of round 1
+    std::vector<float> signs2;  ///< d_out signs of round 2
+    std::vector<float> signs3;  ///< d_out signs of round 3
+
+    /// Ready to use (is_trained): the signs are drawn at construction.
+    /// @throws invalid_argument for d < 0 or d > 2^30.
+    explicit HadamardRotation(int d, uint32_t seed = 12345);
+    /// d_in = d_out = 0, seed 0: to be filled in by a reader (then call init()).
+    HadamardRotation();
+
+    /// Draw the signs of seed for the current d_out.
+    void init(uint32_t seed);
+
+    /// init(seed), or init(12345) when seed is 0, as Faiss; the data is not used.
+    void train(idx_t n, const float* x) override;
+
+    void apply_noalloc(idx_t n, const float* x, float* xt) const override;
+    /// The exact inverse (the rotation is orthonormal and the padding is recovered).
+    /// Beyond Faiss, which accepts only d_in == d_out here.
+    void reverse_transform(idx_t n, const float* xt, float* x) const override;
+    void check_identical(const VectorTransform& other) const override;
 };
 
 /// Scales each vector to unit norm (L2, norm = 2, the only one implemented, as in

@@ -12,6 +12,7 @@
 //   swig/utils.i       distances, random, fp16/bf16, SIMD level, OpenMP threads,
 //                      the 16-bit input entry points of python_support.h
 //   swig/index_io.i    write_index / read_index, IOReader / IOWriter, clone_index
+//   swig/autotune.i    index_factory, reverse_index_factory, ParameterSpace
 //
 // Adding an index type: %include its header in swig/indexes.i (one line); the Python
 // package attaches the numpy methods to every Index subclass it finds.
@@ -66,3 +67,4 @@
 %include "swig/clustering.i"
 %include "swig/utils.i"
 %include "swig/index_io.i"
+%include "swig/autotune.i"

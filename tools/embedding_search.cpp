@@ -2,20 +2,19 @@
 // embeddings, made by scripts/make_embeddings.py), searches it with held-out queries and
 // prints recall against exact search and queries per second.
 //
-//   embedding_search BASE.fvecs QUERIES.fvecs [--index DESC] [--metric ip|l2] [--k K]
-//                    [--gt GT.ivecs] [--single N] [--repeats R]
+//   embedding_search BASE.fvecs QUERIES.fvecs [--index DESC] [--params P] [--metric ip|l2]
+//                    [--k K] [--gt GT.ivecs] [--single N] [--repeats R]
 //
-// The index is described by an index_factory string ("Flat" by default). The ground truth
+// The index is described by an index_factory string ("Flat" by default); --params sets
+// its search parameters through ParameterSpace ("nprobe=16,k_factor_rf=4"). The ground truth
 // is read from an .ivecs file (one row of neighbour ids per query, best first) or computed
 // by exact search with IndexFlat of the same metric. Public API only.
+#include <faiss/AutoTune.h>
 #include <faiss/Index.h>
 #include <faiss/IndexFlat.h>
 #include <faiss/MetricType.h>
-#include <faiss/simd/simd_level.h>
-#if __has_include(<faiss/index_factory.h>)
 #include <faiss/index_factory.h>
-#define EMBEDDING_SEARCH_HAS_FACTORY 1
-#endif
+#include <faiss/simd/simd_level.h>
 
 #include <omp.h>
 
@@ -38,6 +37,7 @@ namespace {
 struct Options {
     std::string base_path, query_path, gt_path;
     std::string index_desc = "Flat";
+    std::string params;  // ParameterSpace string applied after the build
     faiss::MetricType metric = faiss::METRIC_INNER_PRODUCT;
     int k = 10;
     long single = 1000;  // queries run one at a time for the latency figure
@@ -80,17 +80,8 @@ std::vector<T> read_vecs(const std::string& path, size_t& n, size_t& d) {
 }
 
 std::unique_ptr<faiss::Index> make_index(const Options& opt, int d) {
-#ifdef EMBEDDING_SEARCH_HAS_FACTORY
     return std::unique_ptr<faiss::Index>(
         faiss::index_factory(d, opt.index_desc.c_str(), opt.metric));
-#else
-    if (opt.index_desc != "Flat") {
-        throw std::runtime_error("index '" + opt.index_desc +
-                                 "': this build has no index_factory, only 'Flat' is available");
-    }
-    if (opt.metric == faiss::METRIC_INNER_PRODUCT) return std::make_unique<faiss::IndexFlatIP>(d);
-    return std::make_unique<faiss::IndexFlatL2>(d);
-#endif
 }
 
 std::string type_name(const faiss::Index& index) {
@@ -158,7 +149,7 @@ std::vector<faiss::idx_t> ground_truth(const Options& opt, const std::vector<flo
 void usage_error(const std::string& why) {
     std::fprintf(stderr,
                  "embedding_search: %s\n"
-                 "usage: embedding_search BASE.fvecs QUERIES.fvecs [--index DESC] "
+                 "usage: embedding_search BASE.fvecs QUERIES.fvecs [--index DESC] [--params P] "
                  "[--metric ip|l2] [--k K] [--gt GT.ivecs] [--single N] [--repeats R]\n",
                  why.c_str());
     std::exit(2);
@@ -185,6 +176,8 @@ Options parse_args(int argc, char** argv) {
         };
         if (arg == "--index") {
             opt.index_desc = value();
+        } else if (arg == "--params") {
+            opt.params = value();
         } else if (arg == "--metric") {
             std::string m = value();
             if (m != "ip" && m != "l2") usage_error("--metric must be ip or l2, got " + m);
@@ -273,6 +266,10 @@ int run(const Options& opt) {
     if (!index->is_trained) index->train(faiss::idx_t(nb), xb.data());
     index->add(faiss::idx_t(nb), xb.data());
     std::printf("build: train + add %zu vectors in %.3f s\n", nb, seconds_since(start));
+    if (!opt.params.empty()) {
+        faiss::ParameterSpace().set_index_parameters(index.get(), opt.params.c_str());
+        std::printf("search parameters: %s\n", opt.params.c_str());
+    }
 
     std::vector<faiss::idx_t> gt = ground_truth(opt, xb, nb, xq, nq, d);
     search_and_report(opt, *index, xq, nq, d, gt);

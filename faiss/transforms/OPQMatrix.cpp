@@ -8,6 +8,7 @@
 #include <faiss/internal/checks.h>
 #include <faiss/internal/kmeans_steps.h>
 #include <faiss/internal/lapack.h>
+#include <faiss/internal/transform_training.h>
 #include <faiss/quantizers/ProductQuantizer.h>
 #include <faiss/utils/distances.h>
 #include <faiss/utils/random.h>
@@ -110,16 +111,8 @@ void OPQMatrix::train(idx_t n, const float* x_in) {
     check_opq_shape(d_in, d_out, M);
     const size_t d_inz = size_t(d_in);
     std::vector<float> sample;
-    const float* x = x_in;
-    if (max_train_points > 0 && size_t(n) > max_train_points) {
-        const std::vector<idx_t> rows =
-            internal::kmeans::random_sample(n, idx_t(max_train_points), 1234);
-        sample.resize(max_train_points * d_inz);
-        for (size_t i = 0; i < max_train_points; i++)
-            std::memcpy(&sample[i * d_inz], x_in + size_t(rows[i]) * d_inz, d_inz * sizeof(float));
-        x = sample.data();
-        n = idx_t(max_train_points);
-    }
+    const float* x = internal::subsample_training_rows(d_inz, n, max_train_points, x_in, sample,
+                                                       "OPQMatrix::train", verbose);
     FAISS_REQUIRE(n <= INT_MAX, invalid_argument,
                   "OPQMatrix: %lld training vectors are too many (set max_train_points)",
                   (long long)n);

@@ -5,6 +5,7 @@
 #include <faiss/internal/checks.h>
 #include <faiss/internal/kmeans_steps.h>
 #include <faiss/internal/lapack.h>
+#include <faiss/internal/transform_training.h>
 
 #include <algorithm>
 #include <cmath>
@@ -62,21 +63,6 @@ std::vector<double> scatter_matrix(size_t n, size_t d, const float* x,
     return scatter;
 }
 
-/// Points used for training: all of x, or a seeded sample of max_points when n exceeds it.
-const float* maybe_subsample(size_t d, idx_t& n, size_t max_points, const float* x,
-                             std::vector<float>& storage, bool verbose) {
-    if (max_points == 0 || size_t(n) <= max_points) return x;
-    if (verbose)
-        std::printf("PCAMatrix::train: sampling %zu of %lld training vectors\n", max_points,
-                    (long long)n);
-    const std::vector<idx_t> rows = internal::kmeans::random_sample(n, idx_t(max_points), 1234);
-    storage.resize(max_points * d);
-    for (size_t i = 0; i < max_points; i++)
-        std::memcpy(storage.data() + i * d, x + size_t(rows[i]) * d, d * sizeof(float));
-    n = idx_t(max_points);
-    return storage.data();
-}
-
 }  // namespace
 
 PCAMatrix::PCAMatrix(int d_in, int d_out, float eigen_power, bool random_rotation)
@@ -95,7 +81,8 @@ void PCAMatrix::train(idx_t n, const float* x_in) {
     check_pca_dims(d_in, d_out);
     const size_t d = size_t(d_in);
     std::vector<float> sample;
-    const float* x = maybe_subsample(d, n, max_points_per_d * d, x_in, sample, verbose);
+    const float* x = internal::subsample_training_rows(d, n, max_points_per_d * d, x_in, sample,
+                                                       "PCAMatrix::train", verbose);
     internal::kmeans::check_finite(size_t(n), d, x);
     FAISS_REQUIRE(n >= d_in || d_out <= n, invalid_argument,
                   "PCAMatrix: %lld training vectors give at most %lld principal components, "

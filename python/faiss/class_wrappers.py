@@ -603,6 +603,45 @@ def _weights(w, n):
 # ---------------------------------------------------------------------------------
 
 
+def _parameter_space_explore(self, index, xq, crit):
+    xq = np.ascontiguousarray(xq, dtype="float32")
+    if xq.shape != (crit.nq, index.d):
+        raise ValueError(f"xq must have shape ({crit.nq}, {index.d}), got {xq.shape}")
+    ops = swigfaiss.OperatingPoints()
+    self.explore_c(index, crit.nq, swig_ptr(xq), crit, ops)
+    return ops
+
+
+def _criterion_set_groundtruth(self, D, I):
+    I = np.ascontiguousarray(I, dtype="int64")
+    if I.ndim != 2 or I.shape[0] != self.nq:
+        raise ValueError(f"I must have shape ({self.nq}, gt_nnn), got {I.shape}")
+    Dp = None
+    if D is not None:
+        D = np.ascontiguousarray(D, dtype="float32")
+        if D.shape != I.shape:
+            raise ValueError(f"D has shape {D.shape}, I has shape {I.shape}")
+        Dp = swig_ptr(D)
+    self.set_groundtruth_c(I.shape[1], Dp, swig_ptr(I))
+
+
+def _criterion_evaluate(self, D, I):
+    I = np.ascontiguousarray(I, dtype="int64")
+    D = np.ascontiguousarray(D, dtype="float32")
+    if I.shape != (self.nq, self.nnn) or D.shape != I.shape:
+        raise ValueError(f"D and I must have shape ({self.nq}, {self.nnn}), "
+                         f"got {D.shape} and {I.shape}")
+    return self.evaluate_c(swig_ptr(D), swig_ptr(I))
+
+
+def handle_AutoTune(cls):
+    """explore(index, xq, crit) -> OperatingPoints on ParameterSpace, set_groundtruth(D, I)
+    (D may be None) and evaluate(D, I) on criteria, all on numpy arrays, as in Faiss."""
+    _replace_method(cls, "explore", _parameter_space_explore)
+    _replace_method(cls, "set_groundtruth", _criterion_set_groundtruth)
+    _replace_method(cls, "evaluate", _criterion_evaluate)
+
+
 def _subclasses_of(base):
     """Every class of the SWIG module derived from base (base included)."""
     return [c for c in vars(swigfaiss).values()
@@ -648,6 +687,9 @@ def install():
     handle_IDSelectorBatch(swigfaiss.IDSelectorBatch)
     handle_IDSelectorBitmap(swigfaiss.IDSelectorBitmap)
     handle_vector_codec(swigfaiss.ScalarQuantizer)
+    for cls in (_subclasses_of(swigfaiss.ParameterSpace) +
+                _subclasses_of(swigfaiss.AutoTuneCriterion)):
+        handle_AutoTune(cls)
     _handle_selector_refs(swigfaiss.IDSelectorNot, ("sel",))
     _handle_selector_refs(swigfaiss.IDSelectorTranslated, ("id_map", "sel"))
     for name in ("IDSelectorAnd", "IDSelectorOr", "IDSelectorXOr"):

@@ -78,8 +78,13 @@ static PyObject* faiss_py_new_polymorphic(T* ptr, swig_type_info* static_type, i
 %ignore faiss::Level1Quantizer::operator=;
 %ignore faiss::IndexRefine::operator=;
 %ignore faiss::IndexPreTransform::operator=;
+// Distance computers are a C++ extension point (raw owning pointer); the HNSW graph's
+// RNG and per-node helpers stay C++-only.
+%ignore *::get_distance_computer;
+%ignore faiss::HNSW::rng;
 
 %{
+#include <faiss/IndexHNSW.h>
 #include <faiss/IndexIVF.h>
 #include <faiss/IndexIVFFlat.h>
 #include <faiss/IndexIVFPQ.h>
@@ -116,6 +121,8 @@ struct ProductQuantizer;
 %include <faiss/VectorTransform.h>
 %template(VectorTransformVector) std::vector<faiss::VectorTransform*>;
 %include <faiss/IndexPreTransform.h>
+%include <faiss/graph/HNSW.h>
+%include <faiss/IndexHNSW.h>
 
 %inline %{
 /// The same index object, seen from Python as its most derived class (as Faiss's

@@ -62,6 +62,8 @@ static void test_rotation_normalization_centering(void) {
     FaissCenteringTransform* centre = NULL;
     FaissRemapDimensionsTransform* remap = NULL;
     FaissOPQMatrix* opq = NULL;
+    FaissITQTransform* itq = NULL;
+    FaissHadamardRotation* hr = NULL;
     float xt[10 * D], back[10 * D];
     int i, j;
 
@@ -107,6 +109,22 @@ static void test_rotation_normalization_centering(void) {
     CHECK(faiss_OPQMatrix_verbose(opq) == 0);
     CHECK_FAIL(faiss_OPQMatrix_set_niter(opq, -1), FAISS_ERROR_INVALID_ARGUMENT, "niter");
     faiss_OPQMatrix_free(opq);
+
+    CHECK_OK(faiss_ITQTransform_new_with(&itq, D, D, 0));
+    CHECK(faiss_ITQTransform_do_pca(itq) == 0);
+    CHECK_OK(faiss_VectorTransform_train(itq, 10, x));
+    CHECK_OK(faiss_VectorTransform_apply_noalloc(itq, 10, x, xt));
+    CHECK_FAIL(faiss_VectorTransform_reverse_transform(itq, 10, xt, back), FAISS_ERROR_UNSUPPORTED,
+               "reverse");
+    faiss_ITQTransform_free(itq);
+
+    CHECK_OK(faiss_HadamardRotation_new_with(&hr, D - 2, 5));
+    CHECK(faiss_VectorTransform_d_out(hr) == D && faiss_VectorTransform_is_trained(hr) == 1);
+    CHECK_OK(faiss_VectorTransform_apply_noalloc(hr, 1, x, xt));
+    CHECK_OK(faiss_VectorTransform_reverse_transform(hr, 1, xt, back));
+    for (j = 0; j < D - 2; j++)
+        CHECK_NEAR(back[j], x[j], 1e-5);
+    faiss_HadamardRotation_free(hr);
     free(x);
 }
 

@@ -353,3 +353,36 @@ TEST(VectorTransform, ReverseInvertsOrthonormalTransforms) {
     faiss::PCAMatrix other(static_cast<int>(d), static_cast<int>(d));
     expect_code(faiss::ErrorCode::invalid_argument, [&] { pca.check_identical(other); });
 }
+
+TEST(HadamardRotation, IsAnOrthonormalRotationWithExactInverse) {
+    for (int d : {1, 5, 8, 33}) {
+        faiss::HadamardRotation hr(d, 7);
+        ASSERT_TRUE(hr.is_trained);
+        int p = 1;
+        while (p < d)
+            p *= 2;
+        EXPECT_EQ(hr.d_out, p);
+        // The images of the unit vectors are orthonormal: the map is a rotation of the
+        // zero-padded input.
+        std::vector<float> eye(size_t(d) * size_t(d), 0.0f);
+        for (int i = 0; i < d; i++)
+            eye[size_t(i * d + i)] = 1.0f;
+        const auto cols = apply(hr, size_t(d), eye.data());
+        EXPECT_LT(faiss::test::orthonormality_error(size_t(d), size_t(p), cols.data()), 1e-5);
+        const auto x = faiss::test::random_vectors(20, size_t(d), 50);
+        const auto back = reverse(hr, 20, apply(hr, 20, x.data()).data());
+        for (size_t i = 0; i < x.size(); i++)
+            EXPECT_NEAR(back[i], x[i], 1e-5);
+    }
+    faiss::HadamardRotation a(16, 3), b(16, 3), c(16, 4);
+    EXPECT_EQ(a.signs1, b.signs1);
+    EXPECT_NE(a.signs2, c.signs2);
+    EXPECT_NO_THROW(a.check_identical(b));
+    expect_code(
+        faiss::ErrorCode::invalid_argument, [&] { a.check_identical(c); }, "seed");
+    faiss::HadamardRotation empty;
+    EXPECT_EQ(empty.seed, 0u);
+    empty.train(0, nullptr);
+    EXPECT_EQ(empty.seed, 12345u);
+    expect_code(faiss::ErrorCode::invalid_argument, [] { faiss::HadamardRotation(-2); });
+}

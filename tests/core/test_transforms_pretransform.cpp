@@ -1,6 +1,7 @@
 // IndexPreTransform: search equals exact search on the transformed vectors, PCA + Flat /
 // IVFFlat recall on low-rank data, training order, ids, removal, reconstruction through
 // the reverse chain, per-call parameters, range search, standalone codes, merge, bad input.
+#include <faiss/DistanceComputer.h>
 #include <faiss/FaissException.h>
 #include <faiss/IDSelector.h>
 #include <faiss/IndexFlat.h>
@@ -280,4 +281,22 @@ TEST(IndexPreTransform, BadInput) {
     q[3] = std::nanf("");
     index.search(1, q.data(), 2, D.data(), I.data());
     EXPECT_EQ(I[0], -1);
+}
+
+TEST(IndexPreTransform, DistanceComputerTransformsTheQuery) {
+    const size_t n = 200, d = 12;
+    const auto x = faiss::test::correlated_vectors(n, d, 37);
+    faiss::PCAMatrix pca(static_cast<int>(d), 5);
+    faiss::IndexFlatL2 flat(5);
+    IndexPreTransform index(&pca, &flat);
+    index.train(idx_t(n), x.data());
+    index.add(idx_t(n), x.data());
+    std::unique_ptr<faiss::DistanceComputer> dc(index.get_distance_computer());
+    dc->set_query(x.data() + 3 * d);
+    std::vector<float> D(n);
+    std::vector<idx_t> I(n);
+    index.search(1, x.data() + 3 * d, idx_t(n), D.data(), I.data());
+    for (size_t j = 0; j < n; j += 17)
+        EXPECT_NEAR((*dc)(I[j]), D[j], 1e-3 * (1 + D[j]));
+    EXPECT_NEAR(dc->symmetric_dis(3, 3), 0.0, 1e-4);
 }

@@ -67,6 +67,14 @@ def test_whitening_normalization_rotation():
     centre = faiss.CenteringTransform(12)
     centre.train(x)
     np.testing.assert_allclose(centre.apply(x).mean(0), 0, atol=1e-3)
+    itq = faiss.ITQTransform(12, 6, True)
+    itq.train(x)
+    y = itq.apply(x[:20])
+    assert y.shape == (20, 6) and isinstance(itq.itq, faiss.ITQMatrix)
+    A = faiss.vector_to_array(itq.pca_then_itq.A).reshape(6, 12)
+    xn = x[:20] - faiss.vector_to_array(itq.mean)
+    xn /= np.linalg.norm(xn, axis=1, keepdims=True)
+    np.testing.assert_allclose(y, xn @ A.T, atol=1e-5)
 
 
 def test_pretransform_search_and_lifetimes():
@@ -168,6 +176,8 @@ plain = faiss.IndexPQ(d, 6, 6)
 plain.train(x)
 plain.add(x)
 out["pq_I"] = plain.search(xq, 10)[1]
+for dh, seed in ((5, 7), (24, 12345)):
+    out["hr_%d" % dh] = faiss.HadamardRotation(dh, seed).apply_py(x[:50, :dh])
 Dgt = ((xq[:, None, :].astype(np.float64) - x[None]) ** 2).sum(-1)
 out["gt"] = np.argsort(Dgt, axis=1)[:, :10]
 np.savez(sys.argv[1], **out)
@@ -186,6 +196,10 @@ def test_matches_faiss_cpu(tmp_path):
         signs = np.sign((a * b).sum(0))
         scale = np.abs(b).max()
         np.testing.assert_allclose(a * signs, b, atol=2e-3 * scale)
+    # A Hadamard rotation is defined by its seed: identical outputs.
+    for dh in (5, 24):
+        np.testing.assert_allclose(ours["hr_%d" % dh], theirs["hr_%d" % dh], rtol=1e-5,
+                                   atol=1e-5)
     gt = ours["gt"]
     r_ours, r_theirs = recall(gt, ours["opq_I"]), recall(gt, theirs["opq_I"])
     assert r_ours >= r_theirs - 0.05, (r_ours, r_theirs)

@@ -142,6 +142,21 @@ TEST_F(EmbeddingSearchTool, ReportsIndexSimdThreadsAndSpeed) {
     EXPECT_DOUBLE_EQ(value_after(r.output, "5-recall@5 = "), 1.0) << r.output;
 }
 
+TEST_F(EmbeddingSearchTool, FactoryIndexAndSearchParameters) {
+    // Probing all 8 lists of an IVF-Flat index is exact; an unknown parameter is an error.
+    RunResult r = run_tool(data_args() + " --index IVF8,Flat --params nprobe=8 --single 0");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("index: faiss::IndexIVFFlat"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("search parameters: nprobe=8"), std::string::npos) << r.output;
+    EXPECT_GE(value_after(r.output, "10-recall@10 = "), 0.99) << r.output;
+    r = run_tool(data_args() + " --index IVF8,Flat --params nprob=8 --single 0");
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_NE(r.output.find("'nprob'"), std::string::npos) << r.output;
+    r = run_tool(data_args() + " --index IVF8,PQ5");
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_NE(r.output.find("5 does not divide d=24"), std::string::npos) << r.output;
+}
+
 TEST_F(EmbeddingSearchTool, RejectsBadInput) {
     // queries of another dimension
     std::vector<float> other(5 * (d + 1), 0.5f);

@@ -1,0 +1,254 @@
+// HNSW level table, neighbour layout and the search loops.
+#include <faiss/graph/HNSW.h>
+
+#include <faiss/internal/checks.h>
+#include <faiss/internal/hnsw_impl.h>
+
+#include <cmath>
+#include <limits>
+
+namespace faiss {
+
+HNSW::HNSW(int M) : rng(12345) {
+    FAISS_REQUIRE(M > 0, invalid_argument, "HNSW M must be > 0, got %d", M);
+    set_default_probas(M, float(1.0 / std::log(double(M))));
+    offsets.push_back(0);
+}
+
+void HNSW::set_default_probas(int M, float levelMult) {
+    assign_probas.clear();
+    cum_nneighbor_per_level.clear();
+    int nn = 0;
+    cum_nneighbor_per_level.push_back(0);
+    for (int level = 0;; level++) {
+        // Faiss computes these in single precision; keep its rounding.
+        const float proba =
+            std::exp(-float(level) / levelMult) * (1.0f - std::exp(-1.0f / levelMult));
+        if (proba < 1e-9f) break;
+        assign_probas.push_back(proba);
+        nn += level == 0 ? 2 * M : M;
+        cum_nneighbor_per_level.push_back(nn);
+    }
+}
+
+void HNSW::set_nb_neighbors(int level_no, int n) {
+    FAISS_REQUIRE(levels.empty(), invalid_argument,
+                  "list sizes can only change while the graph is empty (%zu nodes)", levels.size());
+    FAISS_REQUIRE(level_no >= 0 && level_no + 1 < int(cum_nneighbor_per_level.size()),
+                  invalid_argument, "level %d outside [0, %zu)", level_no,
+                  cum_nneighbor_per_level.size() - 1);
+    FAISS_REQUIRE(n >= 0, invalid_argument, "list size must be >= 0, got %d", n);
+    const int cur_n = nb_neighbors(level_no);
+    for (size_t i = size_t(level_no) + 1; i < cum_nneighbor_per_level.size(); i++)
+        cum_nneighbor_per_level[i] += n - cur_n;
+}
+
+int HNSW::nb_neighbors(int layer_no) const {
+    return cum_nneighbor_per_level[size_t(layer_no) + 1] -
+           cum_nneighbor_per_level[size_t(layer_no)];
+}
+
+int HNSW::cum_nb_neighbors(int layer_no) const {
+    return cum_nneighbor_per_level[size_t(layer_no)];
+}
+
+void HNSW::neighbor_range(idx_t no, int layer_no, size_t* begin, size_t* end) const {
+    const size_t o = offsets[size_t(no)];
+    *begin = o + size_t(cum_nb_neighbors(layer_no));
+    *end = o + size_t(cum_nb_neighbors(layer_no + 1));
+}
+
+int HNSW::random_level() {
+    double f = rng.rand_double();
+    for (size_t level = 0; level < assign_probas.size(); level++) {
+        if (f < assign_probas[level]) return int(level);
+        f -= assign_probas[level];
+    }
+    return int(assign_probas.size()) - 1;
+}
+
+int HNSW::prepare_level_tab(size_t n, bool preset_levels) {
+    const size_t n0 = offsets.size() - 1;
+    if (preset_levels) {
+        FAISS_REQUIRE(levels.size() == n0 + n, invalid_argument,
+                      "preset levels: %zu entries, expected %zu", levels.size(), n0 + n);
+    } else {
+        FAISS_REQUIRE(levels.size() == n0, internal, "level table out of sync (%zu vs %zu)",
+                      levels.size(), n0);
+        for (size_t i = 0; i < n; i++)
+            levels.push_back(random_level() + 1);
+    }
+    const int top = int(cum_nneighbor_per_level.size()) - 1;
+    int max_new = -1;
+    for (size_t i = 0; i < n; i++) {
+        int& lv = levels[n0 + i];
+        FAISS_REQUIRE(lv >= 1 && lv <= top, invalid_argument, "level %d outside [1, %d]", lv, top);
+        max_new = std::max(max_new, lv - 1);
+        offsets.push_back(offsets.back() + size_t(cum_nb_neighbors(lv)));
+    }
+    neighbors.resize(offsets.back(), -1);
+    if (!deleted.empty()) deleted.resize(levels.size(), 0);
+    return max_new;
+}
+
+void HNSW::reset() {
+    levels.clear();
+    offsets.assign(1, 0);
+    neighbors.clear();
+    entry_point = -1;
+    max_level = -1;
+    deleted.clear();
+    free_slots.clear();
+}
+
+namespace internal {
+
+namespace {
+// Depth of this thread's context use; the shared context is used only at depth 0.
+thread_local int context_depth = 0;
+thread_local VisitedTable thread_visited;
+thread_local SearchScratch thread_scratch;
+}  // namespace
+
+ThreadSearchContext::ThreadSearchContext() {
+    const bool shared = context_depth == 0;
+    visited_ = shared ? &thread_visited : &own_visited_;
+    scratch_ = shared ? &thread_scratch : &own_scratch_;
+    context_depth++;
+}
+
+ThreadSearchContext::~ThreadSearchContext() {
+    context_depth--;
+}
+
+size_t heap_to_results(std::vector<HNSWCandidate>& heap, size_t k, bool negated, float* distances,
+                       idx_t* labels) {
+    std::sort(heap.begin(), heap.end(), [](const HNSWCandidate& a, const HNSWCandidate& b) {
+        return a.d < b.d || (a.d == b.d && a.id < b.id);
+    });
+    const size_t nres = std::min(k, heap.size());
+    for (size_t j = 0; j < nres; j++) {
+        distances[j] = negated ? -heap[j].d : heap[j].d;
+        labels[j] = heap[j].id;
+    }
+    const float pad =
+        negated ? -std::numeric_limits<float>::infinity() : std::numeric_limits<float>::infinity();
+    for (size_t j = nres; j < k; j++) {
+        distances[j] = pad;
+        labels[j] = -1;
+    }
+    return nres;
+}
+
+size_t read_list(const HNSW& hnsw, hnsw_id_t no, int level, NodeLocks* locks,
+                 std::vector<hnsw_id_t>& out) {
+    size_t begin, end;
+    hnsw.neighbor_range(no, level, &begin, &end);
+    out.resize(end - begin);
+    const hnsw_id_t* src = hnsw.neighbors.data() + begin;
+    size_t n = 0;
+    if (locks && locks->enabled()) {
+        std::lock_guard<std::mutex> guard((*locks)[size_t(no)]);
+        for (; n < end - begin && src[n] >= 0; n++)
+            out[n] = src[n];
+    } else {
+        for (; n < end - begin && src[n] >= 0; n++)
+            out[n] = src[n];
+    }
+    return n;
+}
+
+void greedy_descend(const HNSW& hnsw, GraphDistance& dist, int from, int to, hnsw_id_t& cur,
+                    float& dcur, NodeLocks* locks, SearchScratch& s) {
+    for (int level = from; level > to; level--) {
+        for (bool moved = true; moved;) {
+            moved = false;
+            const size_t n = read_list(hnsw, cur, level, locks, s.list);
+            if (s.dis.size() < n) s.dis.resize(n);
+            dist.batch(n, s.list.data(), s.dis.data());
+            for (size_t j = 0; j < n; j++) {
+                if (s.dis[j] < dcur) {
+                    dcur = s.dis[j];
+                    cur = s.list[j];
+                    moved = true;
+                }
+            }
+        }
+    }
+}
+
+bool search_layer(const HNSW& hnsw, GraphDistance& dist, VisitedTable& vt, const LayerSearch& opt,
+                  const HNSWCandidate* entries, size_t n_entries, SearchScratch& s) {
+    auto& frontier = s.frontier;
+    auto& results = s.results;
+    frontier.clear();
+    results.clear();
+    const size_t ef = opt.ef;
+    const IDSelector* sel = opt.sel;
+    const float inf = std::numeric_limits<float>::infinity();
+    auto offer_result = [&](float d, hnsw_id_t id) {
+        if (sel && !sel->is_member(id)) return;
+        if (opt.range_hits && d < opt.radius) {
+            opt.range_hits->emplace_back(idx_t(id), dist.negated() ? -d : d);
+        }
+        results.push_back({d, id});
+        std::push_heap(results.begin(), results.end(), FartherFirst());
+        if (results.size() > ef) {
+            std::pop_heap(results.begin(), results.end(), FartherFirst());
+            results.pop_back();
+        }
+    };
+    for (size_t e = 0; e < n_entries; e++) {
+        if (vt.test_and_set(size_t(entries[e].id))) continue;
+        if (!(entries[e].d < inf)) continue;  // NaN or +inf: never a result
+        frontier.push_back(entries[e]);
+        std::push_heap(frontier.begin(), frontier.end(), CloserFirst());
+        offer_result(entries[e].d, entries[e].id);
+    }
+    const size_t max_list = size_t(hnsw.nb_neighbors(opt.level));
+    if (s.ids.size() < max_list) s.ids.resize(max_list);
+    if (s.dis.size() < max_list) s.dis.resize(max_list);
+    size_t ndis = 0;
+    while (!frontier.empty()) {
+        const HNSWCandidate c = frontier.front();
+        if (results.size() >= ef && c.d > results.front().d) break;
+        std::pop_heap(frontier.begin(), frontier.end(), CloserFirst());
+        frontier.pop_back();
+
+        const hnsw_id_t* nb;
+        size_t nn;
+        if (opt.locks && opt.locks->enabled()) {
+            nn = read_list(hnsw, c.id, opt.level, opt.locks, s.list);
+            nb = s.list.data();
+        } else {
+            size_t begin, end;
+            hnsw.neighbor_range(c.id, opt.level, &begin, &end);
+            nb = hnsw.neighbors.data() + begin;
+            nn = end - begin;
+        }
+        size_t m = 0;
+        for (size_t j = 0; j < nn; j++) {
+            const hnsw_id_t v = nb[j];
+            if (v < 0) break;
+            if (!vt.test_and_set(size_t(v))) s.ids[m++] = v;
+        }
+        if (m == 0) continue;
+        dist.batch(m, s.ids.data(), s.dis.data());
+        ndis += m;
+        for (size_t j = 0; j < m; j++) {
+            const float d = s.dis[j];
+            if (!(d < inf)) continue;
+            if (results.size() < ef || d < results.front().d) {
+                frontier.push_back({d, s.ids[j]});
+                std::push_heap(frontier.begin(), frontier.end(), CloserFirst());
+                offer_result(d, s.ids[j]);
+            }
+        }
+        if (opt.max_distances && ndis > opt.max_distances) return false;
+    }
+    return true;
+}
+
+}  // namespace internal
+
+}  // namespace faiss

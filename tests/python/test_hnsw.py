@@ -1,0 +1,149 @@
+"""IndexHNSWFlat / SQ / PQ from Python: the Faiss idioms (constructors, hnsw.efSearch,
+hnsw.efConstruction, storage, SearchParametersHNSW), the graph fields a serializer
+writes, filters, removal, HNSW as an IVF quantizer, errors."""
+
+import numpy as np
+import pytest
+
+import faiss
+
+D_DIM = 16
+
+
+def _data(n, seed, d=D_DIM):
+    rng = np.random.default_rng(seed)
+    centers = np.random.default_rng(0).standard_normal((20, d)).astype(np.float32) * 3
+    return (centers[rng.integers(0, 20, n)] +
+            rng.standard_normal((n, d)).astype(np.float32)).astype(np.float32)
+
+
+def _recall(I, Iref):
+    """Mean fraction of the valid reference ids found (padding -1 ignored)."""
+    return np.mean([len(set(a) & (set(b) - {-1})) / max(1, len(set(b) - {-1}))
+                    for a, b in zip(I, Iref)])
+
+
+@pytest.fixture(scope="module")
+def hnsw_flat():
+    xb = _data(3000, 1)
+    index = faiss.IndexHNSWFlat(D_DIM, 16)
+    index.add(xb)
+    return index, xb
+
+
+def test_recall_and_fields(hnsw_flat):
+    index, xb = hnsw_flat
+    assert index.ntotal == 3000 and index.is_trained
+    assert index.hnsw.efConstruction == 40 and index.hnsw.efSearch == 16
+    assert isinstance(index.storage, faiss.IndexFlat)
+    xq = _data(50, 2)
+    flat = faiss.IndexFlatL2(D_DIM)
+    flat.add(xb)
+    _, Iref = flat.search(xq, 10)
+    index.hnsw.efSearch = 64
+    D, I = index.search(xq, 10)
+    assert _recall(I, Iref) >= 0.95
+    assert (np.diff(D, axis=1) >= 0).all()
+    levels = faiss.vector_to_array(index.hnsw.levels)
+    offsets = faiss.vector_to_array(index.hnsw.offsets)
+    cum = faiss.vector_to_array(index.hnsw.cum_nneighbor_per_level)
+    neighbors = faiss.vector_to_array(index.hnsw.neighbors)
+    assert levels.shape == (3000,) and offsets.shape == (3001,)
+    assert cum[0] == 0 and cum[1] == 32 and cum[2] == 48
+    np.testing.assert_array_equal(np.diff(offsets), cum[levels])
+    assert neighbors.shape == (offsets[-1],)
+    assert neighbors.min() >= -1 and neighbors.max() < 3000
+    assert index.hnsw.max_level == levels[index.hnsw.entry_point] - 1
+
+
+def test_search_parameters(hnsw_flat):
+    index, xb = hnsw_flat
+    xq = _data(20, 3)
+    index.hnsw.efSearch = 100
+    D1, I1 = index.search(xq, 5)
+    index.hnsw.efSearch = 16
+    D2, I2 = index.search(xq, 5, params=faiss.SearchParametersHNSW(efSearch=100))
+    np.testing.assert_array_equal(I1, I2)
+    assert index.hnsw.efSearch == 16
+
+
+@pytest.mark.parametrize("fraction", [0.5, 0.05, 0.001])
+def test_filtered_search_returns_allowed_ids(hnsw_flat, fraction):
+    index, xb = hnsw_flat
+    xq = _data(20, 4)
+    rng = np.random.default_rng(5)
+    allowed = np.sort(rng.choice(3000, max(1, int(3000 * fraction)), replace=False))
+    sel = faiss.IDSelectorBatch(allowed)
+    k = 10
+    D, I = index.search(xq, k, params=faiss.SearchParametersHNSW(sel=sel, efSearch=64))
+    flat = faiss.IndexFlatL2(D_DIM)
+    flat.add(xb)
+    Dr, Ir = flat.search(xq, k, params=faiss.SearchParameters(sel=sel))
+    valid = I[I >= 0]
+    assert np.isin(valid, allowed).all()
+    assert ((I >= 0).sum(axis=1) == min(k, len(allowed))).all()
+    assert _recall(I, Ir) >= 0.95
+
+
+def test_sq_and_pq_storage():
+    xb = _data(3000, 6)
+    xq = _data(30, 7)
+    sq = faiss.IndexHNSWSQ(D_DIM, faiss.ScalarQuantizer.QT_8bit, 16)
+    assert not sq.is_trained
+    sq.train(xb)
+    sq.add(xb)
+    assert isinstance(sq.storage, faiss.IndexScalarQuantizer)
+    pq = faiss.IndexHNSWPQ(D_DIM, 8, 16)
+    pq.train(xb)
+    pq.add(xb)
+    assert isinstance(pq.storage, faiss.IndexPQ)
+    for index in (sq, pq):
+        index.hnsw.efSearch = 64
+        _, I = index.search(xq, 10)
+        _, Iref = index.storage.search(xq, 10)
+        assert _recall(I, Iref) >= 0.9
+
+
+def test_remove_and_reuse():
+    xb = _data(2000, 8)
+    index = faiss.IndexHNSWFlat(D_DIM, 16)
+    index.add(xb)
+    removed = np.arange(0, 2000, 3)
+    assert index.remove_ids(removed) == len(removed)
+    assert index.ntotal == 2000
+    _, I = index.search(_data(30, 9), 10)
+    assert not np.isin(I, removed).any()
+    index.add(_data(5, 10))
+    np.testing.assert_array_equal(faiss.vector_to_array(index.hnsw.free_slots),
+                                  removed[5:].astype(np.int32))
+    assert index.compact() == len(removed) - 5
+    assert index.ntotal == 2000 - len(removed) + 5
+
+
+def test_ivf_with_hnsw_quantizer():
+    xb = _data(4000, 11)
+    quantizer = faiss.IndexHNSWFlat(D_DIM, 16)
+    index = faiss.IndexIVFFlat(quantizer, D_DIM, 32)
+    index.quantizer_trains_alone = 2
+    index.train(xb)
+    index.add(xb)
+    assert quantizer.ntotal == 32
+    index.nprobe = 32
+    xq = _data(20, 12)
+    flat = faiss.IndexFlatL2(D_DIM)
+    flat.add(xb)
+    _, Iref = flat.search(xq, 5)
+    _, I = index.search(xq, 5)
+    assert _recall(I, Iref) >= 0.99
+
+
+def test_errors(hnsw_flat):
+    index, _ = hnsw_flat
+    with pytest.raises(ValueError, match="k must be > 0"):
+        index.search(_data(1, 13), 0)
+    with pytest.raises(RuntimeError, match="efSearch must be > 0"):
+        index.search(_data(1, 13), 1, params=faiss.SearchParametersHNSW(efSearch=0))
+    with pytest.raises(RuntimeError, match="M must be > 0"):
+        faiss.IndexHNSWFlat(D_DIM, 0)
+    with pytest.raises(RuntimeError):
+        faiss.IndexHNSWPQ(D_DIM, 8, 16).add(_data(10, 14))
