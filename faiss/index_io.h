@@ -4,7 +4,8 @@
 // compatible with faiss-cpu in both directions for the index types of this library:
 // IndexFlat / IndexFlatL2 / IndexFlatIP, IndexIDMap / IndexIDMap2, IndexPQ,
 // IndexScalarQuantizer, IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer (array
-// inverted lists, any direct map), IndexRefine / IndexRefineFlat, IndexPreTransform with
+// inverted lists, any direct map), IndexHNSWFlat / IndexHNSWSQ / IndexHNSWPQ (and a
+// plain IndexHNSW over any storage), IndexRefine / IndexRefineFlat, IndexPreTransform with
 // PCAMatrix, OPQMatrix (saved as a LinearTransform), RandomRotationMatrix,
 // NormalizationTransform, CenteringTransform and RemapDimensionsTransform.
 //
@@ -19,8 +20,9 @@
 // left and sane limits before anything is allocated, and corrupted, truncated or hostile
 // data throws FaissException (corrupt_data, or io_error when the medium fails) naming
 // the field and its byte offset; it never crashes. Types Faiss has but this library does
-// not (HNSW until added, LSH, binary indexes ...) throw unsupported or corrupt_data
-// ("not recognized").
+// not (LSH, additive quantizers, fast-scan, binary indexes, pre-2018 IVF layouts ...)
+// throw unsupported or corrupt_data ("not recognized"). Implementation notes, limits and
+// checks: faiss/io/FORMAT.md.
 //
 // Thread safety: reading and writing different objects from several threads is safe;
 // an index must not be modified while it is being written.
