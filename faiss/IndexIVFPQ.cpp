@@ -5,6 +5,7 @@
 #include <faiss/IDSelector.h>
 #include <faiss/internal/checks.h>
 #include <faiss/internal/index_checks.h>
+#include <faiss/internal/kmeans_steps.h>
 #include <faiss/internal/omp_exceptions.h>
 #include <faiss/internal/topk.h>
 #include <faiss/simd/pq_dispatch.h>
@@ -190,7 +191,35 @@ void IndexIVFPQ::train(idx_t n, const float* x) {
                   "IndexIVFPQ training needs at least %zu vectors (nlist = %zu%s, 2^nbits = "
                   "%zu PQ centroids), got %lld",
                   needed, nlist, q_trained ? " already trained" : "", pq.ksub, (long long)n);
-    IndexIVF::train(n, x);
+    train_q1(size_t(n), x, verbose, metric_type);
+    // As Faiss, the product quantizer learns from at most ksub * max_points_per_centroid
+    // vectors: they are drawn before the assignment (the seeded draw k-means would make,
+    // so the codebooks are those of training on all n), and only they are assigned.
+    const size_t max_points = pq.ksub * size_t(std::max(pq.cp.max_points_per_centroid, 1));
+    std::vector<float> sample;
+    const float* xs = x;
+    idx_t ns = n;
+    if (size_t(n) > max_points) {
+        std::vector<idx_t> pick =
+            internal::kmeans::random_sample(n, idx_t(max_points), uint64_t(int64_t(pq.cp.seed)));
+        std::sort(pick.begin(), pick.end());
+        sample.resize(max_points * size_t(d));
+        for (size_t i = 0; i < max_points; i++)
+            std::memcpy(sample.data() + i * size_t(d), x + size_t(pick[i]) * size_t(d),
+                        size_t(d) * sizeof(float));
+        xs = sample.data();
+        ns = idx_t(max_points);
+        if (verbose)
+            std::printf("IndexIVFPQ: training the product quantizer on %lld of %lld vectors\n",
+                        (long long)ns, (long long)n);
+    }
+    std::vector<idx_t> assign;
+    if (by_residual) {
+        assign.resize(size_t(ns));
+        quantizer->assign(ns, xs, assign.data());
+    }
+    train_encoder(ns, xs, assign.empty() ? nullptr : assign.data());
+    is_trained = true;
 }
 
 void IndexIVFPQ::train_encoder(idx_t n, const float* x, const idx_t* assign) {
@@ -269,17 +298,23 @@ void IndexIVFPQ::encode_vectors(idx_t n, const float* x, const idx_t* list_nos,
         const float* src = x + i0 * d;
         if (by_residual) {
             work.resize(nb * d);
-            for (size_t i = 0; i < nb; i++) {
-                float* r = work.data() + i * d;
-                const idx_t l = list_nos[i0 + i];
-                if (l < 0) {
-                    std::memset(r, 0, sizeof(float) * d);
-                    continue;
-                }
-                quantizer->reconstruct(l, r);
-                for (int t = 0; t < d; t++)
-                    r[t] = src[i * d + t] - r[t];
+            internal::ExceptionCollector errors;
+#pragma omp parallel for schedule(static) if (nb > 1024)
+            for (int64_t i = 0; i < int64_t(nb); i++) {
+                errors.run([&] {
+                    float* r = work.data() + size_t(i) * d;
+                    const idx_t l = list_nos[i0 + size_t(i)];
+                    if (l < 0) {
+                        std::memset(r, 0, sizeof(float) * d);
+                        return;
+                    }
+                    quantizer->reconstruct(l, r);
+                    const float* xi = src + size_t(i) * d;
+                    for (int t = 0; t < d; t++)
+                        r[t] = xi[t] - r[t];
+                });
             }
+            errors.rethrow();
             src = work.data();
         }
         pq.compute_codes(src, codes + i0 * code_size, nb);

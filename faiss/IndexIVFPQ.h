@@ -74,7 +74,9 @@ struct IndexIVFPQ : IndexIVF {
     IndexIVFPQ();
 
     /// Coarse k-means (unless the quantizer holds nlist centroids), then the PQ on the
-    /// residuals. Needs n >= nlist and n >= 2^nbits training vectors x (n x d).
+    /// residuals of at most pq.ksub * pq.cp.max_points_per_centroid of the vectors (a
+    /// seeded sample, as Faiss). Needs n >= nlist and n >= 2^nbits training vectors x
+    /// (n x d).
     void train(idx_t n, const float* x) override;
 
     /// PQ training on x (n x d), residuals to the centroids assign (n) when by_residual;

@@ -9,6 +9,8 @@
 #include <faiss/internal/topk.h>
 #include <faiss/simd/pq_dispatch.h>
 
+#include <omp.h>
+
 #include <algorithm>
 #include <limits>
 #include <utility>
@@ -79,14 +81,13 @@ void score_block(const IndexPQ& index, const float* tab, size_t i0, size_t n, co
     }
 }
 
-void knn_one_query(const IndexPQ& index, const float* q, size_t k, const IDSelector* sel,
-                   float* tab, float* D, idx_t* I) {
-    query_table(index, q, tab);
+// Scan of codes [b, e) into a k-heap (unsorted; padding where fewer than k).
+void scan_range(const IndexPQ& index, const float* tab, size_t b, size_t e, size_t k,
+                const IDSelector* sel, float* D, idx_t* I) {
     float scores[kScanBlock];
-    const size_t nb = size_t(index.ntotal);
     internal::topk_heap_init(k, D, I);
-    for (size_t i0 = 0; i0 < nb; i0 += kScanBlock) {
-        const size_t ni = std::min(kScanBlock, nb - i0);
+    for (size_t i0 = b; i0 < e; i0 += kScanBlock) {
+        const size_t ni = std::min(kScanBlock, e - i0);
         score_block(index, tab, i0, ni, sel, scores);
         if (k == 1) {
             internal::top1_offer_block(D, I, scores, ni, int64_t(i0));
@@ -94,8 +95,50 @@ void knn_one_query(const IndexPQ& index, const float* q, size_t k, const IDSelec
             internal::topk_offer_block(k, D, I, scores, ni, int64_t(i0));
         }
     }
+}
+
+void finish_query(const IndexPQ& index, size_t k, float* D, idx_t* I) {
     internal::topk_heap_sort(k, D, I);
     if (index.metric_type == METRIC_INNER_PRODUCT) internal::negate_block(D, k);
+}
+
+void knn_one_query(const IndexPQ& index, const float* q, size_t k, const IDSelector* sel,
+                   float* tab, float* D, idx_t* I) {
+    query_table(index, q, tab);
+    scan_range(index, tab, 0, size_t(index.ntotal), k, sel, D, I);
+    finish_query(index, k, D, I);
+}
+
+// Codes per thread below which splitting one query's scan does not pay for the team.
+constexpr size_t kSplitMinCodesPerThread = 16384;
+
+// One query, the codes split into nt contiguous parts scanned in parallel, the partial
+// heaps merged by (score, id): the same result as one sequential scan.
+void knn_one_query_split(const IndexPQ& index, const float* q, size_t k, const IDSelector* sel,
+                         int nt, float* D, idx_t* I) {
+    std::vector<float> tab(index.pq.M * index.pq.ksub);
+    query_table(index, q, tab.data());
+    const size_t nb = size_t(index.ntotal);
+    std::vector<float> pd(size_t(nt) * k);
+    std::vector<idx_t> pi(size_t(nt) * k);
+    internal::ExceptionCollector errors;
+#pragma omp parallel for num_threads(nt) schedule(static)
+    for (int p = 0; p < nt; p++) {
+        errors.run([&] {
+            // Part bounds on whole scan blocks, so blocks are those of the sequential scan.
+            const size_t nblocks = (nb + kScanBlock - 1) / kScanBlock;
+            const size_t b = std::min(nb, nblocks * size_t(p) / size_t(nt) * kScanBlock);
+            const size_t e = std::min(nb, nblocks * size_t(p + 1) / size_t(nt) * kScanBlock);
+            scan_range(index, tab.data(), b, e, k, sel, pd.data() + size_t(p) * k,
+                       pi.data() + size_t(p) * k);
+        });
+    }
+    errors.rethrow();
+    internal::topk_heap_init(k, D, I);
+    for (size_t j = 0; j < size_t(nt) * k; j++) {
+        if (pi[j] >= 0) internal::topk_heap_offer(k, D, I, pd[j], pi[j]);
+    }
+    finish_query(index, k, D, I);
 }
 
 void check_search_type(const IndexPQ& index, const SearchParameters* params) {
@@ -162,6 +205,17 @@ void IndexPQ::search(idx_t n, const float* x, idx_t k, float* distances, idx_t* 
     internal::check_search_outputs(*this, n, x, k, distances, labels);
     check_search_type(*this, params);
     const IDSelector* sel = params ? params->sel : nullptr;
+    // Fewer queries than threads: each query's scan is split over the threads instead.
+    const int max_threads = omp_in_parallel() ? 1 : omp_get_max_threads();
+    const int split =
+        int(std::min<size_t>(size_t(max_threads), size_t(ntotal) / kSplitMinCodesPerThread));
+    if (n < max_threads && split > 1) {
+        for (idx_t q = 0; q < n; q++) {
+            knn_one_query_split(*this, x + size_t(q) * size_t(d), size_t(k), sel, split,
+                                distances + size_t(q) * size_t(k), labels + size_t(q) * size_t(k));
+        }
+        return;
+    }
     internal::ExceptionCollector errors;
 #pragma omp parallel if (n > 1)
     {

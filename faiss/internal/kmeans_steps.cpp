@@ -151,7 +151,9 @@ void CentroidSums::add_range(size_t nb, const float* x, const float* weights, co
 
 void CentroidSums::add(size_t nb, const float* x, const float* weights, const idx_t* assign) {
     const int64_t nc = int64_t(clusters_.size());
-    const int nt = int(std::min<int64_t>(omp_get_max_threads(), nc));
+    // Inside an enclosing parallel region (ProductQuantizer trains sub-spaces in
+    // parallel) a nested team would have one thread.
+    const int nt = omp_in_parallel() ? 1 : int(std::min<int64_t>(omp_get_max_threads(), nc));
     if (nt <= 1 || nb * d_ < (size_t(1) << 15)) {
         add_range(nb, x, weights, assign, 0, nc);
         return;
@@ -172,8 +174,9 @@ void CentroidSums::add(size_t nb, const float* x, const float* weights, const id
     }
 #pragma omp parallel num_threads(nt)
     {
-        const int r = omp_get_thread_num();
-        add_range(nb, x, weights, assign, bounds[size_t(r)], bounds[size_t(r) + 1]);
+        // The team may be smaller than asked: every part is still summed, by one thread.
+        for (int r = omp_get_thread_num(); r < nt; r += omp_get_num_threads())
+            add_range(nb, x, weights, assign, bounds[size_t(r)], bounds[size_t(r) + 1]);
     }
 }
 

@@ -4,6 +4,9 @@
 
 #include <faiss/IndexFlat.h>
 #include <faiss/internal/checks.h>
+#include <faiss/internal/kmeans_small_d.h>
+#include <faiss/internal/kmeans_steps.h>
+#include <faiss/internal/omp_exceptions.h>
 #include <faiss/simd/pq_dispatch.h>
 #include <faiss/utils/distances.h>
 
@@ -11,6 +14,8 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
+
+#include <omp.h>
 
 namespace faiss {
 
@@ -31,6 +36,9 @@ constexpr size_t kEncodeBatchMin = 32;
 // Sub-spaces narrower than this are encoded with direct distances (as Faiss does): the
 // GEMM gains little there.
 constexpr size_t kEncodeGemmMinDsub = 16;
+// Sub-spaces up to this width are clustered with the direct nearest-centroid kernel
+// (internal::kmeans::SmallDimL2Assigner) instead of IndexFlatL2's GEMM.
+constexpr size_t kTrainDirectMaxDsub = 32;
 
 }  // namespace
 
@@ -97,8 +105,13 @@ void ProductQuantizer::set_params(const float* cents, int m) {
 void ProductQuantizer::train_one(size_t n, const float* xsub, float* out_centroids) const {
     Clustering clus(int(dsub), int(ksub), cp);
     clus.verbose = cp.verbose || verbose;
-    IndexFlatL2 assign_index{idx_t(dsub)};
-    clus.train(idx_t(n), xsub, assign_index);
+    if (dsub <= kTrainDirectMaxDsub) {
+        internal::kmeans::SmallDimL2Assigner assign_index{idx_t(dsub)};
+        clus.train(idx_t(n), xsub, assign_index);
+    } else {
+        IndexFlatL2 assign_index{idx_t(dsub)};
+        clus.train(idx_t(n), xsub, assign_index);
+    }
     std::memcpy(out_centroids, clus.centroids.data(), ksub * dsub * sizeof(float));
 }
 
@@ -123,12 +136,30 @@ void ProductQuantizer::train(size_t n, const float* x) {
             set_params(shared.data(), int(m));
         return;
     }
-    std::vector<float> xsub(n * dsub);
-    for (size_t m = 0; m < M; m++) {
-        if (verbose) std::printf("Training PQ sub-quantizer %zu / %zu\n", m + 1, M);
-        extract_subvectors(x, n, d, dsub, m, xsub.data());
-        train_one(n, xsub.data(), get_centroids(m, 0));
+    // The sample k-means would draw in every sub-space (same seed, so the same points):
+    // drawn once here, so that only sampled rows are sliced.
+    std::vector<float> sample, no_weights;
+    const idx_t ns = internal::kmeans::subsample_for_training(
+        d, ksub, idx_t(n), x, nullptr, cp.max_points_per_centroid, 0, cp.seed, sample, no_weights);
+    const float* xs = sample.empty() ? x : sample.data();
+    // One k-means per sub-space, the sub-spaces spread over the threads (each k-means
+    // then runs on one thread); the result does not depend on the thread count.
+    const int nt = omp_in_parallel() ? 1 : int(std::min<size_t>(omp_get_max_threads(), M));
+    internal::ExceptionCollector errors;
+#pragma omp parallel num_threads(nt) if (nt > 1)
+    {
+        std::vector<float> xsub(size_t(ns) * dsub);
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t m = 0; m < int64_t(M); m++) {
+            errors.run([&] {
+                if (verbose)
+                    std::printf("Training PQ sub-quantizer %lld / %zu\n", (long long)m + 1, M);
+                extract_subvectors(xs, size_t(ns), d, dsub, size_t(m), xsub.data());
+                train_one(size_t(ns), xsub.data(), get_centroids(size_t(m), 0));
+            });
+        }
     }
+    errors.rethrow();
 }
 
 void ProductQuantizer::compute_code_from_distance_table(const float* tab, uint8_t* code) const {

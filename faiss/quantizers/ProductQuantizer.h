@@ -73,7 +73,11 @@ struct ProductQuantizer {
     /// Copy ksub x dsub centroids for sub-quantizer m.
     void set_params(const float* centroids, int m);
 
-    /// Learn the centroids from n vectors x (n x d).
+    /// Learn the centroids from n vectors x (n x d): one k-means (cp) per sub-space, on
+    /// the seeded sample of ksub * cp.max_points_per_centroid vectors when n is larger
+    /// (the same sample in every sub-space, as Faiss). Sub-spaces train in parallel, one
+    /// thread each; sub-spaces of up to 32 dimensions assign points with a direct SIMD
+    /// nearest-centroid kernel instead of a GEMM. Same result for any thread count.
     /// @throws FaissException (invalid_argument) for n < ksub (message says how many are
     /// needed), null x, NaN/inf data; (unsupported) for train types other than
     /// Train_default / Train_shared.

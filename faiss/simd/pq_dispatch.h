@@ -23,6 +23,11 @@ struct PQKernels {
     /// stored transposed: component t of centroid j at ct[t * ksub + j]. NaN distances
     /// never win; 0 when every distance is NaN.
     size_t (*l2_transposed_argmin)(const float* xs, const float* ct, size_t dsub, size_t ksub);
+    /// l2_transposed_argmin for the n sub-vectors xs + i * ldx (i < n): the centroid
+    /// into labels[i], its squared distance into dis[i] (dis may be null). With every
+    /// distance NaN: label 0 and the (NaN) distance to centroid 0.
+    void (*l2_transposed_nearest)(const float* xs, size_t n, size_t ldx, const float* ct,
+                                  size_t dsub, size_t ksub, int64_t* labels, float* dis);
 };
 
 namespace scalar {

@@ -61,6 +61,8 @@ BUILDERS = {
     "HNSWSQ": "faiss.IndexHNSWSQ(d, faiss.ScalarQuantizer.QT_8bit, 16)",
     "HNSWPQ": "faiss.IndexHNSWPQ(d, 4, 16)",
     "IVF_HNSWq": "faiss.IndexIVFFlat(faiss.IndexHNSWFlat(d, 8), d, 16)",
+    "ITQ_Flat": "faiss.IndexPreTransform(faiss.ITQTransform(d, 8, True), faiss.IndexFlatL2(8))",
+    "HR_FlatIP": "faiss.IndexPreTransform(faiss.HadamardRotation(d, 7), faiss.IndexFlatIP(d))",
 }
 for _qt in range(9):
     BUILDERS["SQ%d" % _qt] = "faiss.IndexScalarQuantizer(d, %d)" % _qt

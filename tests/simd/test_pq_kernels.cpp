@@ -95,6 +95,38 @@ TEST(PQKernels, L2ArgminAtEveryLevel) {
     }
 }
 
+// The batched kernel with a row stride: same centroid as the single-point kernel at
+// every level, distance within the float bound of the double reference.
+TEST(PQKernels, L2NearestBatchAtEveryLevel) {
+    for (size_t dsub : {1, 4, 8, 12, 16, 17}) {
+        for (size_t ksub : {16, 100, 256}) {
+            const size_t n = 23, ldx = dsub + 3;
+            auto ct = faiss::test::random_vectors(dsub * ksub, 1, 7 + ksub);
+            auto xs = faiss::test::random_vectors(n * ldx, 1, 8 + dsub);
+            for (auto level : supported_simd_levels()) {
+                SimdLevelGuard guard(level);
+                const auto& k = faiss::simd::pq_kernels();
+                std::vector<int64_t> labels(n);
+                std::vector<float> dis(n);
+                k.l2_transposed_nearest(xs.data(), n, ldx, ct.data(), dsub, ksub, labels.data(),
+                                        dis.data());
+                for (size_t i = 0; i < n; i++) {
+                    const float* x = xs.data() + i * ldx;
+                    ASSERT_EQ(size_t(labels[i]), k.l2_transposed_argmin(x, ct.data(), dsub, ksub));
+                    double ref = 0, mag = 0;
+                    for (size_t t = 0; t < dsub; t++) {
+                        const double diff = double(x[t]) - ct[t * ksub + size_t(labels[i])];
+                        ref += diff * diff;
+                        mag += diff * diff;
+                    }
+                    ASSERT_NEAR(dis[i], ref, 2 * faiss::test::float_sum_tolerance(dsub, mag))
+                        << "dsub=" << dsub << " ksub=" << ksub;
+                }
+            }
+        }
+    }
+}
+
 TEST(PQKernels, IndexPQSameResultsAtEveryLevel) {
     const size_t d = 16, nb = 600, nq = 8, k = 5;
     auto xb = faiss::test::clustered_vectors(nb, d, 10, 2);

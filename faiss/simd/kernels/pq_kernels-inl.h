@@ -93,49 +93,142 @@ inline VF load_floats(const float* p) {
     return v;
 }
 
-// Index of the first minimum of ||xs - c_j||^2 over the ksub centroids (transposed,
-// see pq_dispatch.h). Each block's minimum is reduced in registers; only the block
-// holding the best value so far is kept, and its first position is found at the end.
-// NaN distances never win; when all are NaN the answer is 0.
-size_t l2_transposed_argmin(const float* xs, const float* ct, size_t dsub, size_t ksub) {
+typedef int32_t VI __attribute__((vector_size(kLanes * sizeof(int32_t))));
+
+// Every lane of the result holds the minimum of all lanes of v: lane-wise minimum with
+// v's halves swapped, then its quarters ... (log2(kLanes) shuffles, branch-free). NaN
+// never enters: the values come from strict < updates.
+template <class V>
+inline V min_swapped(V v, V h) {
+    return h < v ? h : v;
+}
+
+template <class V>
+inline V fold_min(V v) {
+    if constexpr (kLanes == 16) {
+        v = min_swapped(
+            v, __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
+        v = min_swapped(
+            v, __builtin_shufflevector(v, v, 4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11));
+        v = min_swapped(
+            v, __builtin_shufflevector(v, v, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13));
+        v = min_swapped(
+            v, __builtin_shufflevector(v, v, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14));
+    } else if constexpr (kLanes == 8) {
+        v = min_swapped(v, __builtin_shufflevector(v, v, 4, 5, 6, 7, 0, 1, 2, 3));
+        v = min_swapped(v, __builtin_shufflevector(v, v, 2, 3, 0, 1, 6, 7, 4, 5));
+        v = min_swapped(v, __builtin_shufflevector(v, v, 1, 0, 3, 2, 5, 4, 7, 6));
+    } else {
+        v = min_swapped(v, __builtin_shufflevector(v, v, 2, 3, 0, 1));
+        v = min_swapped(v, __builtin_shufflevector(v, v, 1, 0, 3, 2));
+    }
+    return v;
+}
+
+// Running minimum of one point over blocks of kLanes * kVecs centroids: every lane keeps
+// its own minimum and the index where it was first reached (strict <, so NaN never wins
+// and the earliest index of a lane wins ties).
+struct LaneMin {
+    VF val[kVecs];
+    VI idx[kVecs];
+
+    LaneMin() {
+        for (size_t v = 0; v < kVecs; v++) {
+            val[v] = VF{} + __builtin_inff();
+            idx[v] = VI{} - 1;
+        }
+    }
+
+    void update(const VF* acc, const VI& lane, size_t j0) {
+        for (size_t v = 0; v < kVecs; v++) {
+            const VI better = acc[v] < val[v];
+            val[v] = better ? acc[v] : val[v];
+            idx[v] = better ? lane + int32_t(j0 + v * kLanes) : idx[v];
+        }
+    }
+
+    // The minimum over every slot, then the smallest index holding it; lanes are
+    // folded by halves (log2(kLanes) shuffles), branch-free. Stored values are below
+    // infinity, so *best == inf means no centroid was found (-1).
+    int64_t reduce(float* best_out) const {
+        VF m = val[0];
+        for (size_t v = 1; v < kVecs; v++)
+            m = val[v] < m ? val[v] : m;
+        m = fold_min(m);
+        VI first = VI{} + INT32_MAX;
+        for (size_t v = 0; v < kVecs; v++) {
+            const VI cand = val[v] == m ? idx[v] : VI{} + INT32_MAX;
+            first = cand < first ? cand : first;
+        }
+        first = fold_min(first);
+        *best_out = m[0];
+        return m[0] < __builtin_inff() ? int64_t(first[0]) : -1;
+    }
+};
+
+inline VI lane_ids() {
+    VI lane;
+    for (size_t l = 0; l < kLanes; l++)
+        lane[l] = int32_t(l);
+    return lane;
+}
+
+// The whole blocks of centroids [0, ksub - ksub % kBlock) for dsub = D known at compile
+// time (the broadcasts of the point stay in registers, the loops unroll); D = 0 reads
+// the width from dsub.
+template <size_t D>
+void scan_blocks(const float* xs, const float* ct, size_t dsub, size_t ksub, LaneMin& lm) {
     constexpr size_t kBlock = kLanes * kVecs;
-    const float inf = __builtin_inff();
-    float best = inf;
-    size_t best_j = 0;
-    bool best_in_block = false;
-    VF kept[kVecs];
+    const size_t nd = D ? D : dsub;
+    const VI lane = lane_ids();
+    VF xb[D ? D : 1];
+    if (D) {
+        for (size_t t = 0; t < D; t++)
+            xb[t] = VF{} + xs[t];
+    }
     for (size_t j0 = 0; j0 + kBlock <= ksub; j0 += kBlock) {
         VF acc[kVecs] = {};
-        for (size_t t = 0; t < dsub; t++) {
+        for (size_t t = 0; t < nd; t++) {
             const float* c = ct + t * ksub + j0;
-            const VF xt = VF{} + xs[t];
+            const VF xt = D ? xb[D ? t : 0] : VF{} + xs[t];
             for (size_t v = 0; v < kVecs; v++) {
                 const VF diff = xt - load_floats(c + v * kLanes);
                 acc[v] += diff * diff;
             }
         }
-        VF lo = VF{} + inf;
-        for (size_t v = 0; v < kVecs; v++)
-            lo = acc[v] < lo ? acc[v] : lo;
-        float block_min = inf;
-        for (size_t l = 0; l < kLanes; l++)
-            block_min = lo[l] < block_min ? lo[l] : block_min;
-        if (block_min < best) {
-            best = block_min;
-            best_j = j0;
-            best_in_block = true;
-            for (size_t v = 0; v < kVecs; v++)
-                kept[v] = acc[v];
-        }
+        lm.update(acc, lane, j0);
     }
-    if (best_in_block) {
-        float vals[kBlock];
-        __builtin_memcpy(vals, kept, sizeof(vals));
-        size_t l = 0;
-        while (!(vals[l] == best))
-            l++;
-        best_j += l;
+}
+
+// First minimum of ||xs - c_j||^2 over the ksub centroids (transposed, see
+// pq_dispatch.h) into *best_j / *best_dis. No centroid found (all NaN): index 0,
+// distance of centroid 0.
+void nearest_one(const float* xs, const float* ct, size_t dsub, size_t ksub, size_t* best_j,
+                 float* best_dis) {
+    constexpr size_t kBlock = kLanes * kVecs;
+    LaneMin lm;
+    switch (dsub) {
+        case 2:
+            scan_blocks<2>(xs, ct, dsub, ksub, lm);
+            break;
+        case 4:
+            scan_blocks<4>(xs, ct, dsub, ksub, lm);
+            break;
+        case 8:
+            scan_blocks<8>(xs, ct, dsub, ksub, lm);
+            break;
+        case 12:
+            scan_blocks<12>(xs, ct, dsub, ksub, lm);
+            break;
+        case 16:
+            scan_blocks<16>(xs, ct, dsub, ksub, lm);
+            break;
+        default:
+            scan_blocks<0>(xs, ct, dsub, ksub, lm);
+            break;
     }
+    float best;
+    int64_t bj = lm.reduce(&best);
     for (size_t j = ksub - ksub % kBlock; j < ksub; j++) {
         float acc = 0;
         for (size_t t = 0; t < dsub; t++) {
@@ -144,14 +237,42 @@ size_t l2_transposed_argmin(const float* xs, const float* ct, size_t dsub, size_
         }
         if (acc < best) {
             best = acc;
-            best_j = j;
+            bj = int64_t(j);
         }
     }
-    return best_j;
+    if (bj < 0) {
+        bj = 0;
+        best = 0;
+        for (size_t t = 0; t < dsub; t++) {
+            const float diff = xs[t] - ct[t * ksub];
+            best += diff * diff;
+        }
+    }
+    *best_j = size_t(bj);
+    *best_dis = best;
+}
+
+size_t l2_transposed_argmin(const float* xs, const float* ct, size_t dsub, size_t ksub) {
+    size_t j;
+    float dis;
+    nearest_one(xs, ct, dsub, ksub, &j, &dis);
+    return j;
+}
+
+void l2_transposed_nearest(const float* xs, size_t n, size_t ldx, const float* ct, size_t dsub,
+                           size_t ksub, int64_t* labels, float* dis) {
+    for (size_t i = 0; i < n; i++) {
+        size_t j;
+        float di;
+        nearest_one(xs + i * ldx, ct, dsub, ksub, &j, &di);
+        labels[i] = int64_t(j);
+        if (dis) dis[i] = di;
+    }
 }
 
 }  // namespace
 
-extern const PQKernels pq_kernels = {adc_scan_u8, adc_scan_u4, l2_transposed_argmin};
+extern const PQKernels pq_kernels = {adc_scan_u8, adc_scan_u4, l2_transposed_argmin,
+                                     l2_transposed_nearest};
 
 }  // namespace faiss::simd::FAISS_SIMD_NS
