@@ -7,7 +7,8 @@
 // inverted lists, any direct map), IndexHNSWFlat / IndexHNSWSQ / IndexHNSWPQ (and a
 // plain IndexHNSW over any storage), IndexRefine / IndexRefineFlat, IndexPreTransform with
 // PCAMatrix, OPQMatrix (saved as a LinearTransform), RandomRotationMatrix,
-// NormalizationTransform, CenteringTransform and RemapDimensionsTransform.
+// NormalizationTransform, CenteringTransform, RemapDimensionsTransform, ITQMatrix,
+// ITQTransform and HadamardRotation.
 //
 // Writing: write_index(index, fname) replaces fname crash-safely (temporary file in the
 // same folder, flushed and fsync'ed, renamed over fname), so a crash leaves the old file
