@@ -170,3 +170,14 @@ def test_graph_fields_match_faiss(tmp_path):
     ours, theirs = run_script_both(tmp_path, _FIELDS_SCRIPT)
     for key in theirs.files:
         np.testing.assert_array_equal(ours[key], theirs[key], err_msg=key)
+
+
+def test_storage_given_by_caller_is_kept_alive():
+    import gc
+    index = faiss.IndexHNSW(faiss.IndexFlatL2(D_DIM), 16)
+    gc.collect()  # the storage has no other Python reference
+    xb = _data(500, 15)
+    index.add(xb)
+    _, I = index.search(xb[:3], 1)
+    np.testing.assert_array_equal(I.ravel(), [0, 1, 2])
+    assert isinstance(index.storage, faiss.IndexFlatL2)
