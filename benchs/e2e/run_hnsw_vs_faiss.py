@@ -160,9 +160,10 @@ class Worker:
 
 
 def make_workers(args):
-    workers = [Worker("ours", args.ours_python,
-                      clean_env(PYTHONPATH=os.path.join(args.build_dir, "python")),
-                      args.build_threads),
+    ours_env = clean_env(PYTHONPATH=os.path.join(args.build_dir, "python"))
+    if args.ours_lib_dir:
+        ours_env["LD_LIBRARY_PATH"] = args.ours_lib_dir
+    workers = [Worker("ours", args.ours_python, ours_env, args.build_threads),
                Worker("faiss", args.faiss_python, clean_env(), args.build_threads)]
     if args.hnswlib_python and os.path.exists(args.hnswlib_python) and subprocess.run(
             [args.hnswlib_python, "-c", "import hnswlib, numpy"], capture_output=True,
@@ -246,6 +247,9 @@ def parse_args():
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--build-threads", type=int, default=2)
     p.add_argument("--build-dir", default=os.path.join(REPO, "build"))
+    p.add_argument("--ours-lib-dir", default=None,
+                   help="directory holding a copy of libfaiss.so.0 to use (so the build tree "
+                        "can be rebuilt while the benchmark runs)")
     p.add_argument("--ours-python", default=os.path.join(REPO, ".venv", "bin", "python"))
     p.add_argument("--faiss-python", default=os.path.join(REPO, ".venv-faiss", "bin", "python"))
     p.add_argument("--hnswlib-python", default="/tmp/hnswlib-venv/bin/python")

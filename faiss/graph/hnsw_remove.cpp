@@ -24,7 +24,7 @@ struct RepairLink {
 
 // Removed nodes reached through chains of removed nodes are expanded up to this many
 // per repaired list, so runs of removals still yield live candidates.
-constexpr size_t kMaxExpanded = 32;
+constexpr size_t kMaxExpanded = 8;
 
 class Repairer {
   public:
@@ -58,7 +58,7 @@ class Repairer {
                       return a.d < b.d || (a.d == b.d && a.id < b.id);
                   });
         const size_t cap = end - begin;
-        if (sorted_.size() > 3 * cap) sorted_.resize(3 * cap);
+        if (sorted_.size() > 2 * cap) sorted_.resize(2 * cap);
         select_neighbors(dist_, sorted_, cap, kept_);
         // The heuristic keeps a sparse subset of a long candidate list; refill with the
         // closest other candidates up to the list's former size, so repaired nodes keep

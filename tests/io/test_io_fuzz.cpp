@@ -25,6 +25,7 @@ struct UnsizedReader : IOReader {
     explicit UnsizedReader(const std::vector<uint8_t>& b) : bytes(b) {}
     size_t operator()(void* p, size_t size, size_t n) override {
         const size_t k = std::min(n, (bytes.size() - rp) / size);
+        if (k == 0) return 0;
         std::memcpy(p, bytes.data() + rp, k * size);
         rp += k * size;
         return k;

@@ -33,6 +33,9 @@ def _data(nb=1500, nq=40, d=32, seed=0):
     ("IVF16,PQ8,Refine(SQ8)", faiss.IndexRefine),
     ("PCA16,IVF16,Flat", faiss.IndexPreTransform),
     ("L2norm,OPQ8_16,IVF16,PQ8", faiss.IndexPreTransform),
+    ("HNSW16", faiss.IndexHNSWFlat),
+    ("HNSW16_SQ8", faiss.IndexHNSWSQ),
+    ("IVF16_HNSW16,Flat", faiss.IndexIVFFlat),
 ])
 def test_factory_returns_concrete_class_and_round_trips(desc, cls):
     index = faiss.index_factory(32, desc)
@@ -110,7 +113,8 @@ def test_explore_returns_pareto_front():
 _COMPAT_STRINGS = ["Flat", "SQ8", "SQfp16", "SQ4", "PQ16x4np", "IVF16,Flat", "IVF16,SQ8",
                    "IVF16,SQfp16", "IVF16,PQ16x4np", "IDMap,Flat", "IVF16,Flat,IDMap2",
                    "IVF16,PQ8x4np,RFlat", "IVF16,PQ8x4np,Refine(SQfp16)",
-                   "PCA16,IVF16,Flat", "L2norm,IVF16,SQ8", "RR32,Flat", "PCAR24,Flat"]
+                   "PCA16,IVF16,Flat", "L2norm,IVF16,SQ8", "RR32,Flat", "PCAR24,Flat",
+                   "HNSW16", "HNSW16_SQ8", "IVF16_HNSW16,Flat", "HNSW16_PQ8x4np"]
 
 # The same strings under faiss-cpu and this package: class names, and recall@10 against
 # exact search on the same data. IVF indexes probe every list, so only the codecs (and
@@ -143,6 +147,8 @@ for i, s in enumerate(strings):
         params.append("nprobe=16")
     if "RFlat" in s or "Refine" in s:
         params.append("k_factor_rf=4")
+    if "HNSW" in s:
+        params.append("quantizer_efSearch=64" if "IVF" in s else "efSearch=64")
     faiss.ParameterSpace().set_index_parameters(index, ",".join(params))
     index.train(xb)
     if "IDMap" in s:

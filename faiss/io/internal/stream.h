@@ -20,9 +20,14 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <string>
 #include <type_traits>
 #include <vector>
+
+namespace faiss {
+struct MappedFile;
+}
 
 namespace faiss::io {
 
@@ -99,6 +104,13 @@ class ReadStream {
         read_array(v, count, field);
     }
 
+    /// Skip the next n bytes of a file reader instead of reading them, and return the
+    /// mapping of the whole file (made once per stream) with, in file_offset, where those
+    /// bytes start in it. @throws FaissException (invalid_argument) unless the medium is a
+    /// regular file read through FileIOReader.
+    std::shared_ptr<const MappedFile> map_bytes(uint64_t n, const char* field,
+                                                uint64_t& file_offset);
+
     /// Throws unless count elements of elem_size bytes fit the limit and the bytes left.
     void check_array(uint64_t count, size_t elem_size, const char* field);
 
@@ -123,6 +135,7 @@ class ReadStream {
     int depth_ = 0;
     const char* last_field_ = "(start)";
     uint64_t last_offset_ = 0;
+    std::shared_ptr<const MappedFile> mapping_;
 };
 
 /// Throw corrupt_data naming the field read last unless cond holds; the message is
