@@ -41,9 +41,20 @@ QueryPlan make_plan(const IndexHNSW& index, const SearchParameters* params, size
     plan.ef = std::max(plan.ef, k);
     if (plan.sel) {
         const double frac = internal::estimate_selectivity(*plan.sel, index.ntotal);
-        plan.exact = frac < double(index.filtered_exact_threshold);
-        // The graph walk may cost a fraction of the exact scan before giving up on it.
-        plan.max_distances = std::max<size_t>(size_t(index.ntotal) / 4, 16 * plan.ef);
+        const double nt = double(index.ntotal);
+        // Costs in distance computations (measured, see benchs/RESULTS.md): the graph
+        // walk expands about ef / frac nodes of ~nb_neighbors(0) links; the exact scan
+        // asks the selector about every id (~3% of a distance) and scores the allowed.
+        const double graph_cost =
+            double(plan.ef) * index.hnsw.nb_neighbors(0) / std::max(frac, 1e-9);
+        const double exact_cost = nt * (0.03 + frac);
+        if (index.filtered_exact_threshold >= 0) {
+            plan.exact = frac < double(index.filtered_exact_threshold);
+        } else {
+            plan.exact = graph_cost > exact_cost;
+        }
+        // A walk that costs more than the scan would have gives up and scans.
+        plan.max_distances = std::max<size_t>(size_t(exact_cost), 16 * plan.ef);
     }
     return plan;
 }

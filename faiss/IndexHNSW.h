@@ -13,9 +13,9 @@
 // Filtered search (params->sel): the graph is walked through every node, but only
 // members of sel become results. When few ids pass, walking the graph to find k of
 // them costs more than scoring every allowed id, so the search switches to an exact
-// scan of the allowed ids when the estimated fraction of allowed ids is below
-// filtered_exact_threshold, and also when the graph search returns fewer than k
-// results or exceeds its distance budget. A filtered query therefore returns k
+// scan of the allowed ids when that is predicted to be cheaper (see
+// filtered_exact_threshold), and also when the graph search returns fewer than k
+// results or exceeds the cost of the scan. A filtered query therefore returns k
 // results whenever k stored vectors pass the filter.
 //
 // Removal (beyond Faiss): remove_ids() takes the vectors out of the graph (their
@@ -40,10 +40,12 @@ struct IndexHNSW : Index {
     bool own_fields = false;
     /// Holds the vectors; graph node i is storage vector i.
     Index* storage = nullptr;
-    /// Beyond Faiss: filtered searches whose selector lets through less than this
-    /// fraction of the ids scan the allowed ids exactly instead of walking the graph
-    /// (see benchs/RESULTS.md for the measurement behind the default).
-    float filtered_exact_threshold = 0.02f;
+    /// Beyond Faiss: how filtered searches choose between the graph walk and an exact
+    /// scan of the allowed ids. Negative (default): by a cost model, graph when
+    /// efSearch * nb_neighbors(0) / f < ntotal * (0.03 + f) for the estimated fraction f
+    /// of allowed ids (about f < 0.27 scans at 50k vectors, f < 0.08 at 500k, efSearch
+    /// 64); see benchs/RESULTS.md. In [0, 1]: scan when f is below this value.
+    float filtered_exact_threshold = -1.0f;
 
     /// A graph with M links per node over no storage (set storage before use).
     explicit IndexHNSW(int d = 0, int M = 32, MetricType metric = METRIC_L2);

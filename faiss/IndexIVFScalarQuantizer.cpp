@@ -125,21 +125,34 @@ void IndexIVFScalarQuantizer::encode_vectors(idx_t n, const float* x, const idx_
         return;
     }
     FAISS_REQUIRE(list_nos != nullptr, invalid_argument, "encode_vectors: null list numbers");
-    const size_t dd = size_t(d);
+    // Residuals are encoded a block at a time, so the encoder's per-call set-up is paid
+    // once per block rather than per vector.
+    constexpr size_t kBlock = 256;
+    const size_t dd = size_t(d), nn = size_t(n);
+    const int64_t nblocks = int64_t((nn + kBlock - 1) / kBlock);
     internal::ExceptionCollector errors;
 #pragma omp parallel if (n > 1000)
     {
-        std::vector<float> residual(dd);
+        std::vector<float> residuals(kBlock * dd);
 #pragma omp for schedule(static)
-        for (idx_t i = 0; i < n; i++) {
+        for (int64_t b = 0; b < nblocks; b++) {
             errors.run([&] {
-                uint8_t* code = codes + size_t(i) * code_size;
-                if (list_nos[i] < 0) {
-                    std::memset(code, 0, code_size);
-                    return;
+                const size_t i0 = size_t(b) * kBlock, m = std::min(kBlock, nn - i0);
+                for (size_t t = 0; t < m; t++) {
+                    float* r = residuals.data() + t * dd;
+                    const idx_t list_no = list_nos[i0 + t];
+                    if (list_no < 0) {
+                        std::fill(r, r + dd, 0.f);
+                    } else {
+                        quantizer->compute_residual(x + (i0 + t) * dd, r, list_no);
+                    }
                 }
-                quantizer->compute_residual(x + size_t(i) * dd, residual.data(), list_nos[i]);
-                sq.compute_codes(residual.data(), code, 1);
+                uint8_t* block_codes = codes + i0 * code_size;
+                sq.compute_codes(residuals.data(), block_codes, m);
+                for (size_t t = 0; t < m; t++) {
+                    if (list_nos[i0 + t] < 0)
+                        std::memset(block_codes + t * code_size, 0, code_size);
+                }
             });
         }
     }

@@ -181,8 +181,8 @@ struct OPQMatrix : LinearTransform {
     /// d2 = -1 means d_out = d. @throws invalid_argument for M < 1 or d_out % M != 0.
     explicit OPQMatrix(int d = 0, int M = 1, int d2 = -1);
 
-    /// Starts from A when it already holds d_out x d_in values (e.g. a previous
-    /// training), from a random rotation otherwise.
+    /// Starts from A when it already holds d_out x d_in values and d_out <= d_in (e.g. a
+    /// previous training), from a random rotation otherwise.
     /// @throws invalid_argument for fewer training points than PQ centroids (2^nbits),
     /// NaN/inf data.
     void train(idx_t n, const float* x) override;

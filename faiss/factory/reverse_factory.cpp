@@ -142,6 +142,13 @@ std::string describe_transform(const VectorTransform* vt) {
     if (auto* norm = dynamic_cast<const NormalizationTransform*>(vt); norm && norm->norm == 2.0f) {
         return "L2norm";
     }
+    if (auto* hr = dynamic_cast<const HadamardRotation*>(vt)) {
+        return hr->seed == 12345 ? std::string("HR") : "HR" + std::to_string(hr->seed);
+    }
+    if (auto* itq = dynamic_cast<const ITQTransform*>(vt);
+        itq && itq->do_pca == (vt->d_out != vt->d_in)) {
+        return vt->d_out == vt->d_in ? std::string("ITQ") : "ITQ" + n;
+    }
     FAISS_THROW_CODE(unsupported, "reverse_index_factory: no factory string for transform %s",
                      typeid(*vt).name());
 }

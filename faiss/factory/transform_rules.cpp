@@ -1,17 +1,23 @@
 // Factory rule for vector-transform prefixes, each followed by a comma and able to change
 // d for the rest of the description: PCA<n>, PCAW<n>, PCAR<n>, PCAWR<n>, OPQ<M>[_<n>],
-// RR[<n>], L2norm (L2Norm). Together they make one IndexPreTransform.
+// RR[<n>], L2norm (L2Norm), ITQ[<n>], HR[<seed>], Pad<n>. Together they make one
+// IndexPreTransform.
 #include <faiss/factory/parser.h>
 
 #include <faiss/IndexPreTransform.h>
 #include <faiss/VectorTransform.h>
+#include <faiss/internal/checks.h>
+
+#include <algorithm>
+#include <cstdint>
 
 namespace faiss::factory {
 
 namespace {
 
 struct TransformSpec {
-    std::string kind;  // "PCA", "PCAW", "PCAR", "PCAWR", "OPQ", "RR", "L2norm"
+    std::string kind;  // "PCA", "PCAW", "PCAR", "PCAWR", "OPQ", "RR", "L2norm", "ITQ", "HR",
+                       // "Pad"
     size_t n = 0;      // output dimension; 0 = same as input
     size_t M = 0;      // OPQ sub-quantizers
 };
@@ -49,17 +55,29 @@ std::optional<TransformSpec> parse_transform(const Parser& p, const Token& tok) 
         if (i != s.size()) return std::nullopt;
         return TransformSpec{"RR", n.value_or(0)};
     }
+    // ITQ[<n>]: n is the output dimension (with a PCA when it differs from d); HR[<seed>];
+    // Pad<n>: zero-pad to n dimensions.
+    for (const char* kind : {"ITQ", "HR", "Pad"}) {
+        i = std::string(kind).size();
+        if (!starts_with(s, kind)) continue;
+        std::optional<size_t> n = read_number(p, tok, i);
+        if (i != s.size() || (!n && std::string(kind) == "Pad")) return std::nullopt;
+        return TransformSpec{kind, n.value_or(0)};
+    }
     return std::nullopt;
-}
-
-bool is_unimplemented_transform(const std::string& s) {
-    return starts_with(s, "ITQ") || starts_with(s, "HR") || starts_with(s, "Pad");
 }
 
 std::unique_ptr<VectorTransform> make_transform(const Parser& p, const Token& tok,
                                                 const TransformSpec& spec, int d) {
+    if (spec.kind == "HR") {
+        FAISS_REQUIRE(spec.n <= UINT32_MAX, invalid_argument, "HR seed %zu is too large", spec.n);
+        return std::make_unique<HadamardRotation>(d, spec.n ? uint32_t(spec.n) : 12345u);
+    }
     const int d_out = spec.n ? int(spec.n) : d;
     if (spec.kind == "L2norm") return std::make_unique<NormalizationTransform>(d, 2.0f);
+    if (spec.kind == "ITQ") return std::make_unique<ITQTransform>(d, d_out, d_out != d);
+    if (spec.kind == "Pad")
+        return std::make_unique<RemapDimensionsTransform>(d, std::max(d, d_out), false);
     if (spec.kind == "RR") return std::make_unique<RandomRotationMatrix>(d, d_out);
     if (spec.kind == "OPQ") {
         if (d_out % int(spec.M) != 0) {
@@ -86,12 +104,7 @@ std::unique_ptr<Index> transform_rule(const Parser& p, int d, const Tokens& toks
     size_t i = 0;
     for (; i + 1 < toks.size(); i++) {
         std::optional<TransformSpec> spec = parse_transform(p, toks[i]);
-        if (!spec) {
-            if (chain.empty() && is_unimplemented_transform(toks[i].text)) {
-                p.unsupported(toks[i], "this transform is not implemented");
-            }
-            break;
-        }
+        if (!spec) break;
         try {
             chain.push_back(make_transform(p, toks[i], *spec, d));
         } catch (const FaissException& e) {

@@ -72,6 +72,10 @@ struct HNSW {
     int efConstruction = 40;
     /// Default beam width of searches (SearchParametersHNSW overrides it per call).
     int efSearch = 16;
+    /// When a full neighbour list must take a new link, it is pruned to
+    /// (1 - prune_headroom) of its size (prune_headroom clamped to [0, 0.5]), so the next
+    /// links append without pruning again (as Faiss 1.10+). Not stored in files.
+    float prune_headroom = 0.2f;
     /// True for inner-product storages: the graph then works on negated similarities.
     /// Derived from the metric, not stored in files.
     bool is_similarity = false;

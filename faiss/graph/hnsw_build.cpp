@@ -20,6 +20,12 @@ namespace internal {
 void select_neighbors(GraphDistance& dist, const std::vector<HNSWCandidate>& sorted,
                       size_t max_size, std::vector<HNSWCandidate>& out) {
     out.clear();
+    // As Faiss and hnswlib: fewer candidates than slots are all kept, which gives the
+    // dense level-0 lists (up to efConstruction links) searches rely on.
+    if (sorted.size() < max_size) {
+        out = sorted;
+        return;
+    }
     for (const HNSWCandidate& c : sorted) {
         if (out.size() >= max_size) break;
         bool keep = true;
@@ -82,7 +88,9 @@ struct Builder {
             pruned.push_back({dist.symmetric(src, list[j]), list[j]});
         pruned.push_back({dist.symmetric(src, dst), dst});
         std::sort(pruned.begin(), pruned.end(), closer);
-        select_neighbors(dist, pruned, cap, s.selected);
+        const float headroom = std::min(std::max(h.prune_headroom, 0.f), 0.5f);
+        const size_t target = cap - size_t(float(cap) * headroom);
+        select_neighbors(dist, pruned, target, s.selected);
         for (size_t j = 0; j < cap; j++)
             list[j] = j < s.selected.size() ? s.selected[j].id : -1;
     }

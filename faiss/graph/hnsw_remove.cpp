@@ -15,9 +15,16 @@ namespace internal {
 
 namespace {
 
+// A link made by a repair: from -> to on level.
+struct RepairLink {
+    hnsw_id_t from;
+    int level;
+    hnsw_id_t to;
+};
+
 // Removed nodes reached through chains of removed nodes are expanded up to this many
 // per repaired list, so runs of removals still yield live candidates.
-constexpr size_t kMaxExpanded = 32;
+constexpr size_t kMaxExpanded = 8;
 
 class Repairer {
   public:
@@ -25,13 +32,16 @@ class Repairer {
         : h_(h), dc_(storage.get_distance_computer()), dist_(*dc_, h.is_similarity, ids64_) {}
 
     // Rebuild the level list of live node u, which links to at least one removed node.
-    void repair(hnsw_id_t u, int level) {
+    // New links go to added (u, level, target) for the reverse-link pass.
+    void repair(hnsw_id_t u, int level, std::vector<RepairLink>& added) {
         size_t begin, end;
         h_.neighbor_range(u, level, &begin, &end);
         cands_.clear();
         queue_.clear();
-        for (size_t j = begin; j < end && h_.neighbors[j] >= 0; j++)
+        size_t old_size = 0;
+        for (size_t j = begin; j < end && h_.neighbors[j] >= 0; j++, old_size++)
             consider(u, h_.neighbors[j]);
+        old_live_.assign(cands_.begin(), cands_.end());
         for (size_t q = 0; q < queue_.size() && q < kMaxExpanded; q++) {
             size_t b, e;
             h_.neighbor_range(queue_[q], level, &b, &e);
@@ -48,10 +58,25 @@ class Repairer {
                       return a.d < b.d || (a.d == b.d && a.id < b.id);
                   });
         const size_t cap = end - begin;
-        if (sorted_.size() > 3 * cap) sorted_.resize(3 * cap);
+        if (sorted_.size() > 2 * cap) sorted_.resize(2 * cap);
         select_neighbors(dist_, sorted_, cap, kept_);
-        for (size_t j = 0; j < cap; j++)
-            h_.neighbors[begin + j] = j < kept_.size() ? kept_[j].id : -1;
+        // The heuristic keeps a sparse subset of a long candidate list; refill with the
+        // closest other candidates up to the list's former size, so repaired nodes keep
+        // the degree the search relies on.
+        for (size_t j = 0; j < sorted_.size() && kept_.size() < old_size; j++) {
+            const hnsw_id_t c = sorted_[j].id;
+            if (std::none_of(kept_.begin(), kept_.end(),
+                             [c](const HNSWCandidate& x) { return x.id == c; })) {
+                kept_.push_back(sorted_[j]);
+            }
+        }
+        for (size_t j = 0; j < cap; j++) {
+            const hnsw_id_t v = j < kept_.size() ? kept_[j].id : -1;
+            h_.neighbors[begin + j] = v;
+            if (v >= 0 && std::find(old_live_.begin(), old_live_.end(), v) == old_live_.end()) {
+                added.push_back({u, level, v});
+            }
+        }
     }
 
   private:
@@ -68,7 +93,7 @@ class Repairer {
     std::unique_ptr<DistanceComputer> dc_;
     std::vector<idx_t> ids64_;
     GraphDistance dist_;
-    std::vector<hnsw_id_t> cands_, queue_;
+    std::vector<hnsw_id_t> cands_, queue_, old_live_;
     std::vector<HNSWCandidate> sorted_, kept_;
 };
 
@@ -79,6 +104,19 @@ bool links_to_removed(const HNSW& h, hnsw_id_t u, int level) {
         if (h.deleted[size_t(h.neighbors[j])]) return true;
     }
     return false;
+}
+
+// Append v to the level list of u if it has a free slot and lacks v.
+void append_if_room(HNSW& h, hnsw_id_t u, int level, hnsw_id_t v) {
+    size_t begin, end;
+    h.neighbor_range(u, level, &begin, &end);
+    for (size_t j = begin; j < end; j++) {
+        if (h.neighbors[j] == v) return;
+        if (h.neighbors[j] < 0) {
+            h.neighbors[j] = v;
+            return;
+        }
+    }
 }
 
 // The live node with the highest level (smallest id among equals), or -1.
@@ -144,21 +182,33 @@ size_t HNSW::remove_nodes(const Index& storage, size_t n, const storage_idx_t* i
     // lists, which stay untouched until every repair is done.
     internal::ExceptionCollector errors;
     const int64_t nn = int64_t(size());
+    std::vector<internal::RepairLink> added;
 #pragma omp parallel
     {
         std::unique_ptr<internal::Repairer> rep;
+        std::vector<internal::RepairLink> mine;
         errors.run([&] { rep.reset(new internal::Repairer(*this, storage)); });
-#pragma omp for schedule(dynamic, 64)
+#pragma omp for schedule(dynamic, 64) nowait
         for (int64_t u = 0; u < nn; u++) {
             if (!rep || deleted[size_t(u)]) continue;
             for (int level = 0; level < levels[size_t(u)]; level++) {
                 if (internal::links_to_removed(*this, storage_idx_t(u), level)) {
-                    errors.run([&] { rep->repair(storage_idx_t(u), level); });
+                    errors.run([&] { rep->repair(storage_idx_t(u), level, mine); });
                 }
             }
         }
+#pragma omp critical
+        added.insert(added.end(), mine.begin(), mine.end());
     }
     errors.rethrow();
+    // Removed nodes also took away in-links: give each new link its reverse where the
+    // target's list has room (no pruning, so this pass costs no distances).
+    std::sort(added.begin(), added.end(), [](const auto& a, const auto& b) {
+        return a.from < b.from ||
+               (a.from == b.from && (a.level < b.level || (a.level == b.level && a.to < b.to)));
+    });
+    for (const internal::RepairLink& l : added)
+        internal::append_if_room(*this, l.to, l.level, l.from);
     for (storage_idx_t id : removed) {
         std::fill(neighbors.begin() + ptrdiff_t(offsets[size_t(id)]),
                   neighbors.begin() + ptrdiff_t(offsets[size_t(id) + 1]), -1);

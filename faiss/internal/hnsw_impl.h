@@ -161,7 +161,8 @@ void greedy_descend(const HNSW& hnsw, GraphDistance& dist, int from, int to, hns
 
 /// The neighbour-selection heuristic: from candidates sorted by increasing distance to
 /// the base node, keep a candidate only if no kept one is closer to it than the base
-/// node is, up to max_size. Writes the kept ones to out (in order).
+/// node is, up to max_size. Fewer than max_size candidates are all kept (as Faiss).
+/// Writes the kept ones to out (in order).
 void select_neighbors(GraphDistance& dist, const std::vector<HNSWCandidate>& sorted,
                       size_t max_size, std::vector<HNSWCandidate>& out);
 

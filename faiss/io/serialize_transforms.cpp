@@ -6,7 +6,8 @@
 //   "LTra" LinearTransform (OPQMatrix is written so, and comes back as a LinearTransform,
 //          as in Faiss)            "VNrm" NormalizationTransform
 //   "VCnt" CenteringTransform      "RmDT" RemapDimensionsTransform
-// ITQ ("Viqm", "Viqt") and Hadamard ("HRot") transforms are refused as unsupported.
+//   "Viqm" ITQMatrix               "Viqt" ITQTransform (nested Viqm and LTra records)
+//   "HRot" HadamardRotation (the seed; the signs are drawn again on load)
 
 #include <faiss/IndexPreTransform.h>
 #include <faiss/VectorTransform.h>
@@ -180,14 +181,103 @@ void write_remap(const VectorTransform& vt, WriteStream& out) {
     write_trailer(vt, out);
 }
 
+std::unique_ptr<VectorTransform> read_itq_matrix(ReadStream& in, uint32_t) {
+    auto itq = std::make_unique<ITQMatrix>();
+    itq->max_iter = in.read<int32_t>("ITQMatrix.max_iter");
+    itq->seed = in.read<int32_t>("ITQMatrix.seed");
+    read_linear(in, *itq);
+    FAISS_IO_CHECK(in, itq->d_in == itq->d_out, "d_in = %d and d_out = %d must be equal", itq->d_in,
+                   itq->d_out);
+    return itq;
+}
+
+void write_itq_matrix(const VectorTransform& vt, WriteStream& out) {
+    const auto& itq = static_cast<const ITQMatrix&>(vt);
+    out.write_tag(tag("Viqm"));
+    out.write<int32_t>(itq.max_iter);
+    out.write<int32_t>(itq.seed);
+    write_linear(itq, out);
+}
+
+// Nesting depth of ITQTransform records being read on this thread: a crafted file could
+// otherwise nest them until the stack overflows.
+thread_local int itq_nesting = 0;
+
+struct NestingGuard {
+    NestingGuard() { itq_nesting++; }
+    ~NestingGuard() { itq_nesting--; }
+};
+
+std::unique_ptr<VectorTransform> read_itq_transform(ReadStream& in, uint32_t) {
+    NestingGuard guard;
+    FAISS_IO_CHECK(in, itq_nesting <= 1, "ITQTransform records nest %d deep", itq_nesting);
+    auto itqt = std::make_unique<ITQTransform>();
+    in.read_vector(itqt->mean, "ITQTransform.mean");
+    itqt->do_pca = in.read_bool("ITQTransform.do_pca");
+    {
+        std::unique_ptr<VectorTransform> sub = read_transform_record(in);
+        auto* itq = dynamic_cast<ITQMatrix*>(sub.get());
+        FAISS_IO_CHECK(in, itq != nullptr, "the nested record of an ITQTransform must be %s",
+                       "an ITQMatrix (Viqm)");
+        itqt->itq = *itq;
+    }
+    {
+        std::unique_ptr<VectorTransform> sub = read_transform_record(in);
+        auto* lt = dynamic_cast<LinearTransform*>(sub.get());
+        FAISS_IO_CHECK(in, lt != nullptr, "the second nested record of an ITQTransform must be %s",
+                       "a LinearTransform");
+        static_cast<LinearTransform&>(itqt->pca_then_itq) = *lt;
+    }
+    read_trailer(in, *itqt);
+    FAISS_IO_CHECK(in, itqt->mean.size() == uint64_t(itqt->d_in) || !itqt->is_trained,
+                   "mean holds %zu floats for d_in = %d", itqt->mean.size(), itqt->d_in);
+    FAISS_IO_CHECK(in,
+                   itqt->pca_then_itq.d_in == itqt->d_in && itqt->pca_then_itq.d_out == itqt->d_out,
+                   "pca_then_itq is %d -> %d for a %d -> %d transform", itqt->pca_then_itq.d_in,
+                   itqt->pca_then_itq.d_out, itqt->d_in, itqt->d_out);
+    return itqt;
+}
+
+void write_itq_transform(const VectorTransform& vt, WriteStream& out) {
+    const auto& itqt = static_cast<const ITQTransform&>(vt);
+    out.write_tag(tag("Viqt"));
+    out.write_vector(itqt.mean);
+    out.write_bool(itqt.do_pca);
+    write_itq_matrix(itqt.itq, out);
+    write_ltra(itqt.pca_then_itq, out);
+    write_trailer(itqt, out);
+}
+
+std::unique_ptr<VectorTransform> read_hadamard(ReadStream& in, uint32_t) {
+    auto hr = std::make_unique<HadamardRotation>();
+    const uint32_t seed = in.read<uint32_t>("HadamardRotation.seed");
+    read_trailer(in, *hr);
+    int p = 1;
+    while (p < hr->d_in)
+        p *= 2;
+    FAISS_IO_CHECK(in, hr->d_out == p, "d_out = %d must be the power of two %d for d_in = %d",
+                   hr->d_out, p, hr->d_in);
+    hr->init(seed);
+    return hr;
+}
+
+void write_hadamard(const VectorTransform& vt, WriteStream& out) {
+    out.write_tag(tag("HRot"));
+    out.write<uint32_t>(static_cast<const HadamardRotation&>(vt).seed);
+    write_trailer(vt, out);
+}
+
 using TransformReadFn = std::unique_ptr<VectorTransform> (*)(ReadStream&, uint32_t);
 using TransformWriteFn = void (*)(const VectorTransform&, WriteStream&);
 
 const std::unordered_map<uint32_t, TransformReadFn>& transform_readers() {
     static const std::unordered_map<uint32_t, TransformReadFn> table = {
-        {tag("rrot"), read_rrot},      {tag("Pcam"), read_pca},   {tag("PcAm"), read_pca},
-        {tag("PCAm"), read_pca},       {tag("LTra"), read_ltra},  {tag("VNrm"), read_norm},
-        {tag("VCnt"), read_centering}, {tag("RmDT"), read_remap},
+        {tag("rrot"), read_rrot},       {tag("Pcam"), read_pca},
+        {tag("PcAm"), read_pca},        {tag("PCAm"), read_pca},
+        {tag("LTra"), read_ltra},       {tag("VNrm"), read_norm},
+        {tag("VCnt"), read_centering},  {tag("RmDT"), read_remap},
+        {tag("Viqm"), read_itq_matrix}, {tag("Viqt"), read_itq_transform},
+        {tag("HRot"), read_hadamard},
     };
     return table;
 }
@@ -201,6 +291,9 @@ const std::unordered_map<std::type_index, TransformWriteFn>& transform_writers()
         {typeid(NormalizationTransform), write_norm},
         {typeid(CenteringTransform), write_centering},
         {typeid(RemapDimensionsTransform), write_remap},
+        {typeid(ITQMatrix), write_itq_matrix},
+        {typeid(ITQTransform), write_itq_transform},
+        {typeid(HadamardRotation), write_hadamard},
     };
     return table;
 }
@@ -212,9 +305,6 @@ std::unique_ptr<VectorTransform> read_transform_record(ReadStream& in) {
     const auto& readers = transform_readers();
     auto it = readers.find(t);
     if (it != readers.end()) return it->second(in, t);
-    if (t == tag("Viqm") || t == tag("Viqt") || t == tag("HRot")) {
-        in.unsupported("vector transform " + fourcc_inv(t) + " is not supported here");
-    }
     in.fail("vector transform type " + fourcc_inv_printable(t) + " not recognized");
 }
 

@@ -107,7 +107,7 @@ void LinearTransform::apply_noalloc(idx_t n, const float* x, float* xt) const {
         float* out = xt + size_t(i0) * dout;
         if (have_bias)
             for (size_t i = 0; i < size_t(ni); i++)
-                std::memcpy(out + i * dout, b.data(), dout * 4);
+                std::memcpy(out + i * dout, b.data(), dout * sizeof(float));
         // Column-major: xt^T (d_out x ni) = A (d_out x d_in) * x^T (d_in x ni).
         sgemm_("T", "N", &dj, &ni, &di, &one, A.data(), &di, x + size_t(i0) * size_t(di), &di,
                have_bias ? &one : &zero, out, &dj);

@@ -81,7 +81,6 @@ TEST(IndexFactoryErrors, UnsupportedFaissSyntaxIsNamed) {
         {"LSH", ErrorCode::unsupported, "LSH"},
         {"IVF8_NSG32,Flat", ErrorCode::unsupported, "NSG"},
         {"SQ0", ErrorCode::unsupported, "'SQ0'"},
-        {"ITQ,Flat", ErrorCode::unsupported, "'ITQ' at position 0"},
         {"Flat,RefinePanorama(Flat)", ErrorCode::unsupported, "RefinePanorama"},
     };
     for (const BadCase& c : cases)

@@ -175,7 +175,7 @@ TEST(IndexFactoryTransforms, Errors) {
         {"PCA16,PQ5", faiss::ErrorCode::invalid_argument,
          "'PQ5' at position 6: 5 does not divide d=16"},
         {"L2norm", faiss::ErrorCode::invalid_argument, "must be followed by an index"},
-        {"HR,Flat", faiss::ErrorCode::unsupported, "'HR' at position 0"},
+        {"ITQ64,Flat", faiss::ErrorCode::invalid_argument, "'ITQ64' at position 0"},
     };
     for (const Case& c : cases) {
         SCOPED_TRACE(c.s);

@@ -56,6 +56,8 @@ BUILDERS = {
     "Center_Norm_Remap": "chain([faiss.CenteringTransform(d), faiss.NormalizationTransform(d, 2.0), "
                          "faiss.RemapDimensionsTransform(d, d + 4, True)], "
                          "faiss.IndexFlatIP(d + 4))",
+    "ITQ_Flat": "faiss.IndexPreTransform(faiss.ITQTransform(d, 8, True), faiss.IndexFlatL2(8))",
+    "HR_FlatIP": "faiss.IndexPreTransform(faiss.HadamardRotation(d, 7), faiss.IndexFlatIP(d))",
 }
 for _qt in range(9):
     BUILDERS["SQ%d" % _qt] = "faiss.IndexScalarQuantizer(d, %d)" % _qt
