@@ -154,9 +154,9 @@ void check_end_to_end(const std::string& dir, const std::string& base, const std
     CliRun b = run_cli("build --factory " + factory + " --base " + base + " " + extra +
                        " --output " + dir + "/e2e.index");
     ASSERT_EQ(b.status, 0) << b.out << b.err;
-    CliRun s =
-        run_cli("search --index " + dir + "/e2e.index --queries " + dir + "/q.fvecs --k 10" +
-                " --params " + params + " --gt " + dir + "/gt.ivecs --output " + dir + "/r.npy");
+    CliRun s = run_cli("search --index " + dir + "/e2e.index --queries " + dir +
+                       "/q.fvecs --k 10 --batch 16" + " --params " + params + " --gt " + dir +
+                       "/gt.ivecs --output " + dir + "/r.npy");
     ASSERT_EQ(s.status, 0) << s.out << s.err;
     size_t n = 0, kk = 0;
     const auto I = read_npy_i64(dir + "/r.npy", n, kk);
@@ -187,6 +187,41 @@ TEST_F(CliCommands, EndToEndFp16NpyIVFSQ8) {
     const auto h = to_fp16(x);
     write_npy(dir + "/emb.npy", "<f2", h.data(), nb, d, 2);
     check_end_to_end(dir, dir + "/emb.npy", "", "IVF16,SQ8", "nprobe=6", from_fp16(h), xq, d, 0.85);
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(CliCommands, HnswInfoParamsAndDefaultSweep) {
+    const size_t d = 16, nb = 600, nq = 10, k = 5;
+    const auto xb = faiss::test::random_vectors(nb, d, 21),
+               xq = faiss::test::random_vectors(nq, d, 22);
+    write_vecs(dir + "/b.fvecs", xb, d);
+    write_vecs(dir + "/q.fvecs", xq, d);
+    const auto ref = reference_labels(xq, xb, d, k, faiss::METRIC_INNER_PRODUCT);
+    std::vector<int32_t> gt(ref.begin(), ref.end());
+    write_vecs(dir + "/gt.ivecs", gt, k);
+    const std::string index = dir + "/hnsw.index";
+    ASSERT_EQ(
+        run_cli("build --factory HNSW16 --metric ip --base " + dir + "/b.fvecs --output " + index)
+            .status,
+        0);
+    CliRun info = run_cli("info --index " + index);
+    ASSERT_EQ(info.status, 0) << info.err;
+    for (const char* line :
+         {"type: IndexHNSWFlat", "metric: ip", "ntotal: 600", "efSearch=16", "efSearch: 16"})
+        EXPECT_NE(info.out.find(line), std::string::npos) << line << "\n" << info.out;
+    CliRun s = run_cli("search --index " + index + " --queries " + dir +
+                       "/q.fvecs --k 5 --params efSearch=256 --gt " + dir + "/gt.ivecs");
+    ASSERT_EQ(s.status, 0) << s.err;
+    EXPECT_GE(value_after(s.out, "1-recall@1 = "), 0.9) << s.out;
+    // --param without --values: the values info lists.
+    CliRun bench = run_cli("bench --index " + index + " --queries " + dir + "/q.fvecs --gt " + dir +
+                           "/gt.ivecs --k 5 --param efSearch");
+    ASSERT_EQ(bench.status, 0) << bench.err;
+    for (const char* v : {"efSearch=16 ", "efSearch=512 ", "Pareto front"})
+        EXPECT_NE(bench.out.find(v), std::string::npos) << v << "\n" << bench.out;
 }
 
 }  // namespace

@@ -74,6 +74,10 @@ TEST_F(CliErrors, WrongDimensionsAndCounts) {
     write_npy(dir + "/ids.npy", "<i8", ids.data(), n - 1, 0, 8);
     expect_error(build_from(dir + "/b.fvecs", "--factory IDMap,Flat --ids " + dir + "/ids.npy"),
                  {"ids.npy", "50 x 1"});
+    std::vector<int64_t> all_ids(n);
+    write_npy(dir + "/all_ids.npy", "<i8", all_ids.data(), n, 0, 8);
+    expect_error(build_from(dir + "/b.fvecs", "--factory Flat --ids " + dir + "/all_ids.npy"),
+                 {"all_ids.npy", "IDMap,"});
     write_npy(dir + "/fids.npy", "<f4", x.data(), n, 0, 4);
     expect_error(build_from(dir + "/b.fvecs", "--factory IDMap,Flat --ids " + dir + "/fids.npy"),
                  {"fids.npy", "float32"});

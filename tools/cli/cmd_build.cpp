@@ -4,6 +4,7 @@
 #include "progress.h"
 #include "vector_file.h"
 
+#include <faiss/FaissException.h>
 #include <faiss/Index.h>
 #include <faiss/index_factory.h>
 #include <faiss/index_io.h>
@@ -36,9 +37,11 @@ std::vector<float> load_training(VectorFile& f, size_t sample) {
         Progress p("reading training vectors", f.n());
         const size_t block = std::max<size_t>(1, (size_t(1) << 24) / d);
         for (size_t i = 0; i < f.n(); i += block) {
-            f.read_floats(i, std::min(block, f.n() - i), x.data() + i * d);
-            p.update(i);
+            const size_t m = std::min(block, f.n() - i);
+            f.read_floats(i, m, x.data() + i * d);
+            p.update(i + m);
         }
+        p.finish();
         return x;
     }
     // Floyd's algorithm: sample distinct rows without a permutation of all n.
@@ -54,8 +57,9 @@ std::vector<float> load_training(VectorFile& f, size_t sample) {
     Progress p("reading training sample", sample);
     for (size_t i = 0; i < sample; i++) {
         f.read_floats(rows[i], 1, x.data() + i * d);
-        p.update(i);
+        p.update(i + 1);
     }
+    p.finish();
     return x;
 }
 
@@ -71,7 +75,14 @@ void add_base(faiss::Index& index, VectorFile& base, VectorFile* ids, size_t blo
         if (ids) {
             xids.resize(m);
             ids->read_ints(i, m, xids.data());
-            index.add_with_ids(faiss::idx_t(m), x.data(), xids.data());
+            try {
+                index.add_with_ids(faiss::idx_t(m), x.data(), xids.data());
+            } catch (const faiss::FaissException& e) {
+                if (e.code() != faiss::ErrorCode::unsupported) throw;
+                throw CliError(ids->path() +
+                               ": this index type does not take ids; start the "
+                               "factory string with \"IDMap,\" (e.g. IDMap,Flat)");
+            }
         } else {
             index.add(faiss::idx_t(m), x.data());
         }

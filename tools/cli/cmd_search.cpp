@@ -39,8 +39,11 @@ int cmd_search(int argc, char** argv) {
     apply_search_params(*index, args.get("params"));
 
     VectorFile qf(args.required("queries"), in);
-    const std::vector<float> xq = read_queries(qf, size_t(index->d));
-    const size_t nq = qf.n();
+    const size_t d = size_t(index->d), nq = qf.n();
+    if (qf.d() != d) {
+        throw CliError(qf.path() + ": dimension " + std::to_string(qf.d()) +
+                       " does not match the index (d=" + std::to_string(d) + ")");
+    }
     std::unique_ptr<VectorFile> gt_file;
     std::vector<int64_t> gt;
     if (args.has("gt")) {
@@ -52,12 +55,16 @@ int cmd_search(int argc, char** argv) {
 
     std::vector<float> D(nq * k);
     std::vector<faiss::idx_t> I(nq * k);
+    // Queries are read batch by batch: only the results (nq x k) stay in memory.
+    std::vector<float> xq;
     Progress p("searching", nq);
     double search_s = 0;
     for (size_t i = 0; i < nq; i += batch) {
         const size_t m = std::min(batch, nq - i);
+        xq.resize(m * d);
+        qf.read_floats(i, m, xq.data());
         const auto t0 = std::chrono::steady_clock::now();
-        index->search(faiss::idx_t(m), xq.data() + i * index->d, faiss::idx_t(k), D.data() + i * k,
+        index->search(faiss::idx_t(m), xq.data(), faiss::idx_t(k), D.data() + i * k,
                       I.data() + i * k);
         search_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         p.update(i + m);
