@@ -47,6 +47,16 @@ TEST(IndexIOHNSW, SkipStorage) {
     expect_same_search(*index, *hnsw);
 }
 
+TEST(IndexIOHNSW, QuantizerKeepsStorageUnderSkipStorage) {
+    for (const auto& [name, index] : built_index_cases()) {
+        if (name != "IVF_HNSWquantizer") continue;
+        VectorIOWriter w;
+        write_index(index.get(), &w, IO_FLAG_SKIP_STORAGE);
+        EXPECT_EQ(w.data, to_bytes(index.get()));
+        expect_same_search(*index, *from_bytes(w.data));
+    }
+}
+
 TEST(IndexIOHNSW, RemovedVectorsNeedCompact) {
     auto index = small_hnsw(40);
     IDSelectorRange sel(3, 6);
