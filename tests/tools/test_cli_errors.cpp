@@ -100,6 +100,9 @@ TEST_F(CliErrors, UnknownDtypeExtensionAndOptions) {
     expect_error(build_from(dir + "/b.fvecs", "--colour red"), {"unknown option --colour"});
     expect_error("build --base " + dir + "/b.fvecs", {"missing required option --output"});
     expect_error("frobnicate", {"unknown command"});
+    CliRun help = run_cli("search --help");
+    EXPECT_EQ(help.status, 0);
+    EXPECT_NE(help.out.find("usage: faiss-cli"), std::string::npos) << help.out;
 }
 
 TEST_F(CliErrors, MalformedHeaders) {
@@ -117,6 +120,8 @@ TEST_F(CliErrors, MalformedHeaders) {
     expect_error(build_from(dir + "/u2.npy"), {"u2.npy", "--bf16"});
     write_npy(dir + "/c8.npy", "<c8", x.data(), n / 2, d, 8);
     expect_error(build_from(dir + "/c8.npy"), {"c8.npy", "unsupported .npy dtype '<c8'"});
+    write_npy(dir + "/huge.npy", "<f4", x.data(), size_t(1) << 40, size_t(1) << 30, 0);
+    expect_error(build_from(dir + "/huge.npy"), {"huge.npy", "too large"});
     write_bytes(dir + "/dim0.fvecs", std::string(8, '\0'));
     expect_error(build_from(dir + "/dim0.fvecs"), {"dim0.fvecs", "first dimension 0"});
     // Same size as a valid file, but row 3 claims another dimension.

@@ -75,6 +75,9 @@ TEST_F(CliFormats, NpyFloat32Float16Bfloat16Float64) {
     const auto b = to_bf16(x);
     write_npy(dir + "/bf16.npy", "<u2", b.data(), n, d, 2);
     check_self_match(dir + "/bf16.npy", "--bf16", from_bf16(b));
+    // ml_dtypes saves bfloat16 arrays as raw 2-byte records.
+    write_npy(dir + "/v2.npy", "<V2", b.data(), n, d, 2);
+    check_self_match(dir + "/v2.npy", "--bf16", from_bf16(b));
     std::vector<double> x64(x.begin(), x.end());
     write_npy(dir + "/f64.npy", "<f8", x64.data(), n, d, 8);
     check_self_match(dir + "/f64.npy", "", x);

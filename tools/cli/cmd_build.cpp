@@ -123,7 +123,8 @@ int cmd_build(int argc, char** argv) {
                 faiss::simd_level_name());
     std::unique_ptr<faiss::Index> index(faiss::index_factory(int(d), factory.c_str(), metric));
 
-    if (!index->is_trained) {
+    const bool needs_training = !index->is_trained;
+    if (needs_training) {
         std::unique_ptr<VectorFile> train_file;
         if (args.has("train")) {
             train_file.reset(new VectorFile(args.get("train"), in));
@@ -140,6 +141,10 @@ int cmd_build(int argc, char** argv) {
         std::printf("training on %zu vectors of %s\n", nt, tf.path().c_str());
         std::fflush(stdout);
         run_with_progress("training", [&] { index->train(faiss::idx_t(nt), xt.data()); });
+    }
+    if (!needs_training && (args.has("train") || args.has("train-sample"))) {
+        std::printf("\"%s\" needs no training: --train / --train-sample ignored\n",
+                    factory.c_str());
     }
     add_base(*index, base, ids.get(), size_t(block));
     std::printf("writing %s (%lld vectors)\n", out.c_str(), (long long)index->ntotal);

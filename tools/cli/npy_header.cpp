@@ -115,6 +115,11 @@ VectorFile::Layout parse_npy_header(FILE* f, const std::string& path, uint64_t s
     }
     if (l.d == 0) throw CliError(path + ": .npy rows have dimension 0");
     l.data_offset = hstart + hlen;
+    // Bounds first, so that the byte count below cannot overflow.
+    if (l.d > (size_t(1) << 24) || l.n > (uint64_t(1) << 38)) {
+        throw CliError(path + ": shape " + std::to_string(l.n) + " x " + std::to_string(l.d) +
+                       " is too large (d <= 16777216, n <= 2^38)");
+    }
     const uint64_t need = uint64_t(l.n) * l.d * dtype_size(l.dtype);
     if (size - l.data_offset < need) {
         throw CliError(path + ": truncated .npy file: shape needs " + std::to_string(need) +

@@ -205,6 +205,11 @@ VectorFile::Layout parse_safetensors_header(FILE* f, const std::string& path, ui
                        " dimensions, expected 1 or 2");
     }
     if (l.d == 0) throw CliError(path + ": tensor '" + name + "' has rows of dimension 0");
+    // Bounds first, so that the byte count below cannot overflow.
+    if (l.d > (size_t(1) << 24) || l.n > (uint64_t(1) << 38)) {
+        throw CliError(path + ": shape " + std::to_string(l.n) + " x " + std::to_string(l.d) +
+                       " is too large (d <= 16777216, n <= 2^38)");
+    }
     const uint64_t need = uint64_t(l.n) * l.d * dtype_size(l.dtype);
     if (t.offsets[1] < t.offsets[0] || t.offsets[1] - t.offsets[0] != need) {
         throw CliError(path + ": tensor '" + name + "' data_offsets do not match its shape");
