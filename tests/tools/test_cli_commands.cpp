@@ -64,6 +64,14 @@ TEST_F(CliCommands, GroundtruthMatchesReferenceAcrossBlocks) {
     ASSERT_EQ(kk, 600u);
     EXPECT_GE(gt[499], 0);
     EXPECT_EQ(gt[500], -1);
+    // An int64 .npy ground truth as search's --gt: exact search finds every true neighbour.
+    ASSERT_EQ(run_cli("build --base " + dir + "/b.fvecs --output " + dir + "/flat.index").status,
+              0);
+    CliRun s = run_cli("search --index " + dir + "/flat.index --queries " + dir +
+                       "/q.npy --k 100 --gt " + dir + "/gt.npy");
+    ASSERT_EQ(s.status, 0) << s.err;
+    for (const char* key : {"1-recall@1 = ", "1-recall@10 = ", "1-recall@100 = "})
+        EXPECT_DOUBLE_EQ(value_after(s.out, key), 1.0) << s.out;
 }
 
 TEST_F(CliCommands, BuildWithTrainingSampleIdsThenSearchInfoBench) {

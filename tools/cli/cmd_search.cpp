@@ -17,6 +17,31 @@
 
 namespace faiss_cli {
 
+namespace {
+
+/// Searches all rows of qf in batches, reading each batch just before its search (only
+/// the results stay in memory); returns the time spent in search calls, in seconds.
+double search_batches(faiss::Index& index, VectorFile& qf, size_t k, size_t batch, float* D,
+                      faiss::idx_t* I) {
+    const size_t nq = qf.n(), d = qf.d();
+    std::vector<float> xq;
+    Progress p("searching", nq);
+    double search_s = 0;
+    for (size_t i = 0; i < nq; i += batch) {
+        const size_t m = std::min(batch, nq - i);
+        xq.resize(m * d);
+        qf.read_floats(i, m, xq.data());
+        const auto t0 = std::chrono::steady_clock::now();
+        index.search(faiss::idx_t(m), xq.data(), faiss::idx_t(k), D + i * k, I + i * k);
+        search_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        p.update(i + m);
+    }
+    p.finish();
+    return search_s;
+}
+
+}  // namespace
+
 int cmd_search(int argc, char** argv) {
     std::set<std::string> vopts = {"index",  "queries", "k",       "params",
                                    "output", "gt",      "threads", "batch"};
@@ -55,21 +80,7 @@ int cmd_search(int argc, char** argv) {
 
     std::vector<float> D(nq * k);
     std::vector<faiss::idx_t> I(nq * k);
-    // Queries are read batch by batch: only the results (nq x k) stay in memory.
-    std::vector<float> xq;
-    Progress p("searching", nq);
-    double search_s = 0;
-    for (size_t i = 0; i < nq; i += batch) {
-        const size_t m = std::min(batch, nq - i);
-        xq.resize(m * d);
-        qf.read_floats(i, m, xq.data());
-        const auto t0 = std::chrono::steady_clock::now();
-        index->search(faiss::idx_t(m), xq.data(), faiss::idx_t(k), D.data() + i * k,
-                      I.data() + i * k);
-        search_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        p.update(i + m);
-    }
-    p.finish();
+    const double search_s = search_batches(*index, qf, k, batch, D.data(), I.data());
     std::printf("QPS = %.1f (%zu queries in %.4f s)\n", search_s > 0 ? nq / search_s : 0.0, nq,
                 search_s);
     if (!gt.empty()) {
