@@ -18,6 +18,7 @@
 #include <limits>
 #include <memory>
 #include <set>
+#include <thread>
 #include <vector>
 
 using faiss::idx_t;
@@ -183,6 +184,34 @@ TEST(IndexHNSWFlat, PerCallEfSearchMatchesField) {
     std::vector<idx_t> I(k);
     expect_code(ErrorCode::invalid_argument,
                 [&] { index.search(1, xq.data(), idx_t(k), D.data(), I.data(), &bad); });
+}
+
+TEST(IndexHNSWFlat, ConcurrentSearchesMatchSequential) {
+    const size_t d = 16, nb = 4000, nq = 64, k = 5;
+    std::vector<float> xb, xq;
+    clustered_split(nb, nq, d, 20, 16, xb, xq);
+    IndexHNSWFlat index(int(d), 16);
+    index.add(idx_t(nb), xb.data());
+    std::vector<idx_t> ref(nq * k);
+    std::vector<float> Dref(nq * k);
+    for (size_t i = 0; i < nq; i++)
+        index.search(1, xq.data() + i * d, idx_t(k), Dref.data() + i * k, ref.data() + i * k);
+    std::vector<std::vector<idx_t>> got(4, std::vector<idx_t>(nq * k));
+    std::vector<std::thread> threads;
+    for (size_t t = 0; t < got.size(); t++) {
+        threads.emplace_back([&, t] {
+            std::vector<float> D(k);
+            for (size_t r = 0; r < 3; r++) {
+                for (size_t i = 0; i < nq; i++) {
+                    index.search(1, xq.data() + i * d, idx_t(k), D.data(), got[t].data() + i * k);
+                }
+            }
+        });
+    }
+    for (auto& th : threads)
+        th.join();
+    for (const auto& g : got)
+        EXPECT_EQ(g, ref);
 }
 
 TEST(IndexHNSWFlat, ExactDistancesAndPadding) {
