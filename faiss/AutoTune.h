@@ -10,7 +10,7 @@
 //   ops.optimal_pts                   // the Pareto-optimal (accuracy, time) points
 //
 // Parameter names: nprobe and max_codes (IVF), k_factor_rf (IndexRefine; k_factor is
-// accepted too), efSearch and efConstruction (HNSW), verbose (every index), and
+// accepted too), efSearch, efConstruction, prune_headroom (HNSW), verbose (every index), and
 // quantizer_<name>, applied to the coarse quantizer of an IVF index. Wrappers
 // (IndexIDMap, IndexIDMap2, IndexPreTransform, IndexRefine's base) pass names they do
 // not own on to the index they wrap.

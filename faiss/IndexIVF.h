@@ -11,7 +11,11 @@
 // in Faiss, a value above nlist is clamped to nlist and 0 is rejected. max_codes > 0
 // stops a query's scan once that many codes were visited (the list under way is
 // finished). Queries are scanned in parallel for batches; a single query that visits
-// many codes is scanned in parallel over its probed lists.
+// many codes is scanned in parallel over its probed lists. A batch whose queries visit
+// each list several times on average is scanned list by list instead (each thread takes
+// a share of the queries and visits every list once for all of them, so a list is read
+// from memory once rather than once per query), when the scanner can switch queries
+// cheaply, max_codes is 0 and store_pairs is off; the results are the same.
 //
 // Ids: add() numbers vectors ntotal, ntotal+1 ...; add_with_ids() stores the given ids.
 // Removal moves the last entry of a list into the freed slot (as Faiss).
@@ -133,6 +137,11 @@ struct InvertedListScanner {
     /// Returns the number of heap updates. The default scores blocks with score_codes.
     virtual size_t scan_codes(size_t n, const uint8_t* codes, const idx_t* ids, float* heap_scores,
                               idx_t* heap_ids, size_t k) const;
+
+    /// True when set_query and set_list cost little next to scoring a few hundred codes,
+    /// which lets a batch search visit the lists one by one and switch queries inside
+    /// each list (see IndexIVF::search_preassigned). Default false.
+    virtual bool cheap_query_switch() const { return false; }
 
     /// Append (label, distance) of each code within radius (distance < radius, or
     /// similarity > radius) to hits.

@@ -23,6 +23,7 @@ class FlatScanner : public InvertedListScanner {
 
     void set_query(const float* q) override { q_ = q; }
     void set_list(idx_t l, float) override { list_no = l; }
+    bool cheap_query_switch() const override { return true; }
 
     float distance_to_code(const uint8_t* code) const override {
         const float* y = reinterpret_cast<const float*>(code);

@@ -60,6 +60,9 @@ class SQListScanner : public InvertedListScanner {
         }
     }
 
+    // Both cost O(d): one residual (or one query transform) per list and query.
+    bool cheap_query_switch() const override { return true; }
+
     float distance_to_code(const uint8_t* code) const override {
         float dis;
         sq_scanner_.scan(code, 1, &dis);

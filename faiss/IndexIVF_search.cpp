@@ -74,6 +74,70 @@ void finish_heap(bool keep_max, size_t k, float* heap_s, idx_t* heap_i) {
     }
 }
 
+/// Bytes of a list scanned by all of its queries before the next part is read: they stay
+/// in the core's L2 cache meanwhile.
+constexpr size_t kListMajorChunkBytes = size_t(256) << 10;
+
+/// Whether the queries of one list-major group visit a list at least this many times on
+/// average: below, the grouping saves little memory traffic.
+constexpr size_t kListMajorMinVisits = 2;
+
+/// The entries q * nprobe + j of queries [q0, q1) grouped by probed list (counting sort,
+/// so each list's entries keep the query order): list l owns
+/// entries[start[l] .. start[l + 1]).
+void bucket_by_list(const IndexIVF& ivf, size_t q0, size_t q1, const idx_t* assign, size_t nprobe,
+                    std::vector<size_t>& start, std::vector<size_t>& entries) {
+    start.assign(ivf.nlist + 1, 0);
+    for (size_t e = q0 * nprobe; e < q1 * nprobe; e++) {
+        const idx_t l = assign[e];
+        if (l < 0) continue;
+        FAISS_REQUIRE(size_t(l) < ivf.nlist, invalid_argument,
+                      "probed list %lld out of range [0, %zu)", (long long)l, ivf.nlist);
+        start[size_t(l) + 1]++;
+    }
+    for (size_t l = 0; l < ivf.nlist; l++)
+        start[l + 1] += start[l];
+    entries.resize(start[ivf.nlist]);
+    std::vector<size_t> cursor(start.begin(), start.end() - 1);
+    for (size_t e = q0 * nprobe; e < q1 * nprobe; e++) {
+        if (assign[e] >= 0) entries[cursor[size_t(assign[e])]++] = e;
+    }
+}
+
+/// List-major scan of queries [q0, q1) into their result rows (already initialised as
+/// heaps). Each list is cut into parts of about kListMajorChunkBytes, every part scanned
+/// by all the queries that probe the list. Parts are whole multiples of the scanner's
+/// score block, so every code gets the same kernel call as in a per-query scan and the
+/// same score to the bit.
+void scan_group_list_major(const IndexIVF& ivf, InvertedListScanner& scanner, size_t q0, size_t q1,
+                           const float* x, size_t k, const idx_t* assign, const float* cdis,
+                           size_t nprobe, float* distances, idx_t* labels, IndexIVFStats& st) {
+    std::vector<size_t> start, entries;
+    bucket_by_list(ivf, q0, q1, assign, nprobe, start, entries);
+    const size_t block = InvertedListScanner::kScoreBlock;
+    const size_t chunk =
+        std::max(block, kListMajorChunkBytes / std::max<size_t>(ivf.code_size, 1) / block * block);
+    for (size_t l = 0; l < ivf.nlist; l++) {
+        const size_t e0 = start[l], e1 = start[l + 1];
+        const size_t sz = e0 < e1 ? ivf.invlists->list_size(l) : 0;
+        if (sz == 0) continue;
+        const uint8_t* codes = ivf.invlists->get_codes(l);
+        const idx_t* ids = ivf.invlists->get_ids(l);
+        st.nlist += e1 - e0;
+        st.ndis += (e1 - e0) * sz;
+        for (size_t c0 = 0; c0 < sz; c0 += chunk) {
+            const size_t m = std::min(chunk, sz - c0);
+            for (size_t e = e0; e < e1; e++) {
+                const size_t q = entries[e] / nprobe;
+                scanner.set_query(x + q * size_t(ivf.d));
+                scanner.set_list(idx_t(l), cdis ? cdis[entries[e]] : 0.0f);
+                st.nheap_updates += scanner.scan_codes(m, codes + c0 * ivf.code_size, ids + c0,
+                                                       distances + q * k, labels + q * k, k);
+            }
+        }
+    }
+}
+
 double elapsed_ms(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -83,6 +147,32 @@ std::mutex global_stats_mutex;
 void add_to_global_stats(const IndexIVFStats& st) {
     std::lock_guard<std::mutex> lock(global_stats_mutex);
     indexIVF_stats.add(st);
+}
+
+/// Batch search list by list: the queries are split into ngroups contiguous groups, one
+/// per thread, and each group is scanned list-major.
+void search_list_major(const IndexIVF& ivf, idx_t n, const float* x, idx_t k, const idx_t* assign,
+                       const float* cdis, size_t nprobe, const IDSelector* sel, size_t ngroups,
+                       float* distances, idx_t* labels, IndexIVFStats& stats) {
+    const size_t kk = size_t(k), nn = size_t(n);
+    internal::ExceptionCollector errors;
+#pragma omp parallel for schedule(static) num_threads(int(ngroups)) if (ngroups > 1)
+    for (int64_t g = 0; g < int64_t(ngroups); g++) {
+        IndexIVFStats local;
+        errors.run([&] {
+            const size_t q0 = nn * size_t(g) / ngroups, q1 = nn * size_t(g + 1) / ngroups;
+            std::unique_ptr<InvertedListScanner> scanner(ivf.get_InvertedListScanner(false, sel));
+            for (size_t q = q0; q < q1; q++)
+                internal::topk_heap_init(kk, distances + q * kk, labels + q * kk);
+            scan_group_list_major(ivf, *scanner, q0, q1, x, kk, assign, cdis, nprobe, distances,
+                                  labels, local);
+            for (size_t q = q0; q < q1; q++)
+                finish_heap(scanner->keep_max, kk, distances + q * kk, labels + q * kk);
+        });
+#pragma omp critical(faiss_ivf_stats)
+        stats.add(local);
+    }
+    errors.rethrow();
 }
 
 }  // namespace
@@ -179,7 +269,17 @@ void IndexIVF::search_preassigned(idx_t n, const float* x, idx_t k, const idx_t*
         }
         over_probes = ncodes >= kParallelProbeMinCodes;
     }
-    if (over_probes) {
+    const size_t nthreads = size_t(std::max(1, std::min(omp_get_max_threads(), int(n))));
+    bool list_major = false;
+    if (!over_probes && mode == 0 && n > 1 && p.max_codes == 0 && !store_pairs &&
+        size_t(n) / nthreads * p.nprobe >= kListMajorMinVisits * nlist) {
+        std::unique_ptr<InvertedListScanner> probe(get_InvertedListScanner(false, p.sel));
+        list_major = probe->cheap_query_switch();
+    }
+    if (list_major) {
+        search_list_major(*this, n, x, k, assign, centroid_dis, p.nprobe, p.sel, nthreads,
+                          distances, labels, st);
+    } else if (over_probes) {
         for (idx_t i = 0; i < n; i++) {
             float* hs = distances + i * k;
             idx_t* hi = labels + i * k;

@@ -15,8 +15,9 @@
 //                                                SQ8_direct_signed
 //   Flat | PQ<M>[x<nbits>][np] | SQ<type>        stand-alone codecs
 // Differences from Faiss: polysemous training (Faiss's default for PQ without "np") is
-// not implemented and is always off; it does not change search results. Families the
-// library lacks (fast-scan, LSH, RQ, NSG ...) throw FaissException (unsupported).
+// not implemented and is always off; it does not change search results. HNSW over PQ
+// storage with a metric other than L2 throws (Faiss silently builds an L2 index). Families
+// the library lacks (fast-scan, LSH, RQ, NSG ...) throw FaissException (unsupported).
 //
 // Thread safety: both functions are reentrant.
 

@@ -4,9 +4,11 @@
 // compatible with faiss-cpu in both directions for the index types of this library:
 // IndexFlat / IndexFlatL2 / IndexFlatIP, IndexIDMap / IndexIDMap2, IndexPQ,
 // IndexScalarQuantizer, IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer (array
-// inverted lists, any direct map), IndexRefine / IndexRefineFlat, IndexPreTransform with
+// inverted lists, any direct map), IndexHNSWFlat / IndexHNSWSQ / IndexHNSWPQ (and a
+// plain IndexHNSW over any storage), IndexRefine / IndexRefineFlat, IndexPreTransform with
 // PCAMatrix, OPQMatrix (saved as a LinearTransform), RandomRotationMatrix,
-// NormalizationTransform, CenteringTransform and RemapDimensionsTransform.
+// NormalizationTransform, CenteringTransform, RemapDimensionsTransform, ITQMatrix,
+// ITQTransform and HadamardRotation.
 //
 // Writing: write_index(index, fname) replaces fname crash-safely (temporary file in the
 // same folder, flushed and fsync'ed, renamed over fname), so a crash leaves the old file
@@ -19,8 +21,9 @@
 // left and sane limits before anything is allocated, and corrupted, truncated or hostile
 // data throws FaissException (corrupt_data, or io_error when the medium fails) naming
 // the field and its byte offset; it never crashes. Types Faiss has but this library does
-// not (HNSW until added, LSH, binary indexes ...) throw unsupported or corrupt_data
-// ("not recognized").
+// not (LSH, additive quantizers, fast-scan, binary indexes, pre-2018 IVF layouts ...)
+// throw unsupported or corrupt_data ("not recognized"). Implementation notes, limits and
+// checks: faiss/io/FORMAT.md.
 //
 // Thread safety: reading and writing different objects from several threads is safe;
 // an index must not be modified while it is being written.
@@ -49,9 +52,12 @@ const int IO_FLAG_SKIP_IVF_DATA = 8;
 const int IO_FLAG_SKIP_PRECOMPUTE_TABLE = 16;
 /// IndexHNSWPQ: do not compute the symmetric-distance table on load.
 const int IO_FLAG_PQ_SKIP_SDC_TABLE = 32;
-/// Map inverted lists onto the file instead of reading them ("od" in the upper bytes).
+/// Map the inverted lists of IVF indexes onto the file instead of reading them ("od" in
+/// the upper bytes): the lists become read-only MappedInvertedLists
+/// (faiss/io/MappedInvertedLists.h). Needs a file name or FILE* reader.
 const int IO_FLAG_MMAP = IO_FLAG_SKIP_IVF_DATA | 0x646f0000;
-/// Read the whole file through a memory mapping.
+/// Faiss maps every large array with this flag; here it maps the IVF lists as
+/// IO_FLAG_MMAP does, and reads flat codes (IndexFlat, PQ, SQ) into memory.
 const int IO_FLAG_MMAP_IFC = 1 << 9;
 
 /// Save index (null writes the "null" record) to the file fname, replacing it

@@ -10,10 +10,8 @@ namespace faiss::autotune {
 const std::vector<ParameterRule>& parameter_rules() {
     // One line per index family; wrappers first so they pass names inwards.
     static const std::vector<ParameterRule> rules = {
-        id_map_parameters(),
-        pretransform_parameters(),
-        refine_parameters(),
-        ivf_parameters(),
+        id_map_parameters(), pretransform_parameters(), refine_parameters(),
+        ivf_parameters(),    hnsw_parameters(),
     };
     return rules;
 }
@@ -23,10 +21,11 @@ void add_ranges_of(ParameterSpace& ps, const Index* index, const std::string& pr
         rule.add_ranges(ps, index, prefix);
 }
 
-size_t integer_parameter(const std::string& name, double val, double min_value) {
-    FAISS_REQUIRE(std::isfinite(val) && val >= min_value && val < 1e15 && val == std::floor(val),
-                  invalid_argument, "ParameterSpace: %s must be an integer >= %g, got %g",
-                  name.c_str(), min_value, val);
+size_t integer_parameter(const std::string& name, double val, double min_value, double max_value) {
+    FAISS_REQUIRE(
+        std::isfinite(val) && val >= min_value && val <= max_value && val == std::floor(val),
+        invalid_argument, "ParameterSpace: %s must be an integer in [%g, %g], got %g", name.c_str(),
+        min_value, max_value, val);
     return size_t(val);
 }
 

@@ -28,9 +28,10 @@ const std::vector<ParameterRule>& parameter_rules();
 /// Applies every rule's add_ranges to index (used to recurse into sub-indexes).
 void add_ranges_of(ParameterSpace& ps, const Index* index, const std::string& prefix);
 
-/// Validates val for a parameter that must be an integer >= min_value.
+/// Validates val for a parameter that must be an integer in [min_value, max_value].
 /// @throws FaissException (invalid_argument) naming the parameter.
-size_t integer_parameter(const std::string& name, double val, double min_value);
+size_t integer_parameter(const std::string& name, double val, double min_value,
+                         double max_value = 1e15);
 
 /// Appends value 1, 2, 4 ... while < limit (and <= cap) to the range prefix + name.
 void add_powers_of_two(ParameterSpace& ps, const std::string& name, double limit, double cap);
@@ -39,5 +40,6 @@ ParameterRule id_map_parameters();
 ParameterRule pretransform_parameters();
 ParameterRule refine_parameters();
 ParameterRule ivf_parameters();
+ParameterRule hnsw_parameters();
 
 }  // namespace faiss::autotune

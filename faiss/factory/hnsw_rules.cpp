@@ -3,6 +3,9 @@
 // (IndexHNSWSQ) or "PQ<m>[x<nbits>]" (IndexHNSWPQ).
 #include <faiss/factory/parser.h>
 
+#include <faiss/IndexHNSW.h>
+#include <faiss/quantizers/ScalarQuantizer.h>
+
 namespace faiss::factory {
 
 namespace {
@@ -31,18 +34,23 @@ std::optional<HNSWSpec> parse_hnsw(const Parser& p, const Token& tok) {
     return spec;
 }
 
-std::unique_ptr<Index> make_hnsw(const Parser& p, const Token& tok, int d, const HNSWSpec& spec,
-                                 MetricType metric) {
-    if (!spec.codec || spec.codec->text == "Flat") return make_hnsw_flat(p, tok, d, spec.M, metric);
+std::unique_ptr<Index> make_hnsw(const Parser& p, int d, const HNSWSpec& spec, MetricType metric) {
+    if (!spec.codec || spec.codec->text == "Flat") {
+        return make_hnsw_flat(d, spec.M, metric);
+    }
     const Token& codec = *spec.codec;
     if (std::optional<PQSpec> pq = parse_pq(p, codec, d)) {
+        // Faiss silently builds an L2 index here whatever the metric; refuse instead.
         if (metric != METRIC_L2) {
-            p.fail(codec, ErrorCode::unsupported, "IndexHNSWPQ supports METRIC_L2 only");
+            p.fail(codec, ErrorCode::unsupported,
+                   "HNSW over PQ storage is built for METRIC_L2 only (Faiss ignores the "
+                   "metric here); use HNSW<M>, HNSW<M>_SQ<type> or IVF for inner product");
         }
-        p.unsupported(tok, "IndexHNSWPQ is not available in this build");
+        return std::make_unique<IndexHNSWPQ>(d, int(pq->M), int(spec.M), int(pq->nbits), metric);
     }
-    if (parse_sq(p, codec)) {
-        p.unsupported(tok, "IndexHNSWSQ is not available in this build");
+    if (std::optional<int> qtype = parse_sq(p, codec)) {
+        return std::make_unique<IndexHNSWSQ>(d, ScalarQuantizer::QuantizerType(*qtype), int(spec.M),
+                                             metric);
     }
     p.fail(codec, ErrorCode::invalid_argument,
            "unknown HNSW storage: expected Flat, SQ<type> or PQ<m>[x<nbits>]");
@@ -50,8 +58,8 @@ std::unique_ptr<Index> make_hnsw(const Parser& p, const Token& tok, int d, const
 
 }  // namespace
 
-std::unique_ptr<Index> make_hnsw_flat(const Parser& p, const Token& tok, int, size_t, MetricType) {
-    p.unsupported(tok, "IndexHNSWFlat is not available in this build");
+std::unique_ptr<Index> make_hnsw_flat(int d, size_t M, MetricType metric) {
+    return std::make_unique<IndexHNSWFlat>(d, int(M), metric);
 }
 
 std::unique_ptr<Index> hnsw_rule(const Parser& p, int d, const Tokens& toks, MetricType metric) {
@@ -63,7 +71,7 @@ std::unique_ptr<Index> hnsw_rule(const Parser& p, int d, const Tokens& toks, Met
                "unexpected token after the HNSW index: expected the end of the description");
     }
     if (toks.size() == 2) spec->codec = toks[1];
-    return make_hnsw(p, toks.front(), d, *spec, metric);
+    return make_hnsw(p, d, *spec, metric);
 }
 
 }  // namespace faiss::factory

@@ -47,10 +47,11 @@ Coarse parse_coarse(const Parser& p, const Token& tok, int d, MetricType metric)
         if (j != tok.text.size()) {
             p.fail(tok, ErrorCode::invalid_argument, "expected IVF<nlist>_HNSW<M> with M a number");
         }
-        c.quantizer = make_hnsw_flat(p, tok, d, M.value_or(32), metric);
+        c.quantizer = make_hnsw_flat(d, M.value_or(32), metric);
         c.trains_alone = 2;
     } else if (rest[0] == '(') {
         c.quantizer = p.build_inner(d, tok, i, metric);
+        c.trains_alone = 2;  // as Faiss: k-means on a flat index, centroids added after
         if (c.quantizer->d != d) {
             p.fail(tok, ErrorCode::invalid_argument, "the coarse quantizer must keep d");
         }

@@ -88,9 +88,8 @@ std::optional<PQSpec> parse_pq(const Parser& p, const Token& tok, int d);
 /// @throws for an unknown SQ name.
 std::optional<int> parse_sq(const Parser& p, const Token& tok);
 
-/// IndexHNSWFlat(d, M, metric), the graph coarse quantizer of "IVF<n>_HNSW<M>".
-std::unique_ptr<Index> make_hnsw_flat(const Parser& p, const Token& tok, int d, size_t M,
-                                      MetricType metric);
+/// IndexHNSWFlat(d, M, metric): "HNSW<M>" and the coarse quantizer of "IVF<n>_HNSW<M>".
+std::unique_ptr<Index> make_hnsw_flat(int d, size_t M, MetricType metric);
 
 /// Demangled class name of the dynamic type of index ("faiss::IndexFlat"), for messages.
 std::string index_type_name(const Index& index);

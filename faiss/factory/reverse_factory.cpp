@@ -3,6 +3,7 @@
 #include <faiss/index_factory.h>
 
 #include <faiss/IndexFlat.h>
+#include <faiss/IndexHNSW.h>
 #include <faiss/IndexIDMap.h>
 #include <faiss/IndexIVFFlat.h>
 #include <faiss/IndexIVFPQ.h>
@@ -56,12 +57,34 @@ std::optional<std::string> describe_codec(const Index* index) {
     return std::nullopt;
 }
 
+// "HNSW<M>[_<codec>]"; M is the link count of the upper levels (level 0 has 2 M).
+std::optional<std::string> describe_hnsw(const Index* index) {
+    auto* h = dynamic_cast<const IndexHNSW*>(index);
+    if (!h) return std::nullopt;
+    const std::string head = "HNSW" + std::to_string(h->hnsw.nb_neighbors(1));
+    FAISS_REQUIRE(h->storage, unsupported, "reverse_index_factory: IndexHNSW without storage");
+    if (exactly<IndexHNSWFlat>(index)) return head;
+    if (exactly<IndexHNSWSQ>(index)) {
+        if (auto* sq = dynamic_cast<const IndexScalarQuantizer*>(h->storage)) {
+            return head + "_" + sq_string(sq->sq);
+        }
+    }
+    if (exactly<IndexHNSWPQ>(index)) {
+        if (auto* pq = dynamic_cast<const IndexPQ*>(h->storage)) {
+            return head + "_" + pq_string(pq->pq);
+        }
+    }
+    FAISS_THROW_CODE(unsupported, "reverse_index_factory: no factory string for this HNSW index");
+}
+
 // The coarse part "IVF<nlist>[...]"; a flat quantizer is implied, others go in parentheses.
 std::string describe_coarse(const IndexIVF& ivf) {
     const std::string head = "IVF" + std::to_string(ivf.nlist);
     FAISS_REQUIRE(ivf.quantizer, unsupported, "reverse_index_factory: IVF without quantizer");
-    if (describe_flat(ivf.quantizer) && ivf.quantizer->metric_type == ivf.metric_type) {
-        return head;
+    if (ivf.quantizer->metric_type == ivf.metric_type) {
+        if (describe_flat(ivf.quantizer)) return head;
+        if (exactly<IndexHNSWFlat>(ivf.quantizer))
+            return "IVF" + std::to_string(ivf.nlist) + "_" + *describe_hnsw(ivf.quantizer);
     }
     return head + "(" + reverse_index_factory(ivf.quantizer) + ")";
 }
@@ -177,9 +200,9 @@ std::optional<std::string> describe_pretransform(const Index* index) {
     return prefix + inner;
 }
 
-constexpr Describer kDescribers[] = {describe_flat,   describe_codec,
-                                     describe_ivf,    describe_id_map_prefix,
-                                     describe_refine, describe_pretransform};
+constexpr Describer kDescribers[] = {describe_flat,        describe_codec,         describe_ivf,
+                                     describe_hnsw,        describe_id_map_prefix, describe_refine,
+                                     describe_pretransform};
 
 }  // namespace
 

@@ -21,9 +21,10 @@ void HNSW::set_default_probas(int M, float levelMult) {
     int nn = 0;
     cum_nneighbor_per_level.push_back(0);
     for (int level = 0;; level++) {
-        // Faiss computes these in single precision; keep its rounding.
-        const float proba =
-            std::exp(-float(level) / levelMult) * (1.0f - std::exp(-1.0f / levelMult));
+        // Faiss's rounding: float exponents, double exp and product, rounded to float
+        // (gives its assign_probas bit for bit).
+        const float proba = float(std::exp(double(-float(level) / levelMult)) *
+                                  (1.0 - std::exp(double(-1.0f / levelMult))));
         if (proba < 1e-9f) break;
         assign_probas.push_back(proba);
         nn += level == 0 ? 2 * M : M;

@@ -506,3 +506,52 @@ TEST(IndexIVFFlat, SearchStatistics) {
     EXPECT_EQ(mine.ndis, f.nq * f.ivf->get_list_size(0));
     EXPECT_EQ(faiss::indexIVF_stats.nq, f.nq);
 }
+
+TEST(IndexIVFFlat, ListMajorBatchEqualsPerQueryScan) {
+    // A batch whose queries visit every list several times is scanned list by list
+    // (parallel_mode 0); mode 3 scans query by query. Lists of 5000 codes span two
+    // list-major parts (256 KB of 64-byte codes each). Same results to the bit, same
+    // counters, for both metrics, a selector, one and two threads.
+    const size_t d = 16, nb = 20000, nlist = 4, nq = 30;
+    auto xb = faiss::test::clustered_vectors(nb, d, 4, 21);
+    auto xq = faiss::test::clustered_vectors(nq, d, 4, 22);
+    faiss::IDSelectorRange odd_half(nb / 2, nb);
+    for (auto metric : {faiss::METRIC_L2, faiss::METRIC_INNER_PRODUCT}) {
+        IndexFlat q(d, metric);
+        IndexIVFFlat ivf(&q, d, nlist, metric);
+        ivf.train(idx_t(nb), xb.data());
+        ivf.add(idx_t(nb), xb.data());
+        ASSERT_GT(ivf.get_list_size(0) + ivf.get_list_size(1), 8192u);
+        for (const faiss::IDSelector* sel : {(const faiss::IDSelector*)nullptr,
+                                             (const faiss::IDSelector*)&odd_half}) {
+            for (int threads : {1, 2}) {
+                faiss::SearchParametersIVF p;
+                p.nprobe = 3;
+                p.sel = sel;
+                const idx_t k = 7;
+                std::vector<float> d0(nq * k), d1(nq * k);
+                std::vector<idx_t> l0(nq * k), l1(nq * k);
+                const int saved = omp_get_max_threads();
+                omp_set_num_threads(threads);
+                faiss::IndexIVFStats s0, s1;
+                ivf.parallel_mode = 0;
+                faiss::indexIVF_stats.reset();
+                ivf.search(idx_t(nq), xq.data(), k, d0.data(), l0.data(), &p);
+                s0 = faiss::indexIVF_stats;
+                ivf.parallel_mode = 3;
+                faiss::indexIVF_stats.reset();
+                ivf.search(idx_t(nq), xq.data(), k, d1.data(), l1.data(), &p);
+                s1 = faiss::indexIVF_stats;
+                omp_set_num_threads(saved);
+                EXPECT_EQ(l0, l1) << "threads " << threads;
+                EXPECT_EQ(d0, d1) << "threads " << threads;
+                EXPECT_EQ(s0.ndis, s1.ndis);
+                EXPECT_EQ(s0.nlist, s1.nlist);
+                if (sel) {
+                    for (idx_t l : l0)
+                        EXPECT_TRUE(l < 0 || size_t(l) >= nb / 2);
+                }
+            }
+        }
+    }
+}

@@ -271,3 +271,26 @@ TEST(IVFSQ, BadInput) {
 }
 
 }  // namespace
+
+TEST(IVFSQ, ListMajorBatchEqualsPerQueryScan) {
+    // parallel_mode 0 scans this batch list by list (every list is probed by many of the
+    // queries), mode 3 query by query: identical results, with and without residuals.
+    const Case cases[] = {{ScalarQuantizer::QT_8bit, faiss::METRIC_L2, true},
+                          {ScalarQuantizer::QT_8bit, faiss::METRIC_INNER_PRODUCT, true},
+                          {ScalarQuantizer::QT_6bit, faiss::METRIC_L2, false},
+                          {ScalarQuantizer::QT_fp16, faiss::METRIC_INNER_PRODUCT, false}};
+    for (const Case& c : cases) {
+        Built b = build(c.qtype, c.metric, c.by_residual, 3000);
+        faiss::SearchParametersIVF p;
+        p.nprobe = 4;
+        const idx_t k = 6;
+        std::vector<float> d0(kNq * k), d1(kNq * k);
+        std::vector<idx_t> l0(kNq * k), l1(kNq * k);
+        b.index->parallel_mode = 0;
+        b.index->search(idx_t(kNq), b.xq.data(), k, d0.data(), l0.data(), &p);
+        b.index->parallel_mode = 3;
+        b.index->search(idx_t(kNq), b.xq.data(), k, d1.data(), l1.data(), &p);
+        EXPECT_EQ(l0, l1) << "qtype " << int(c.qtype) << " metric " << int(c.metric);
+        EXPECT_EQ(d0, d1) << "qtype " << int(c.qtype) << " metric " << int(c.metric);
+    }
+}

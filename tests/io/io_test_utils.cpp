@@ -3,6 +3,7 @@
 #include "common/test_utils.h"
 
 #include <faiss/IndexFlat.h>
+#include <faiss/IndexHNSW.h>
 #include <faiss/IndexIDMap.h>
 #include <faiss/IndexIVFFlat.h>
 #include <faiss/IndexIVFPQ.h>
@@ -205,6 +206,24 @@ std::vector<IndexCase> all_index_cases() {
                              {new CenteringTransform(12), new NormalizationTransform(12, 2.0f),
                               new RemapDimensionsTransform(12, 16, true)},
                              new IndexFlatIP(16), 200, 12);
+                     }});
+    cases.push_back({"HNSWFlat", [] { return filled<IndexHNSWFlat>(300, 61, 8, 8); }});
+    cases.push_back(
+        {"HNSWFlat_IP", [] { return filled<IndexHNSWFlat>(200, 62, 8, 4, METRIC_INNER_PRODUCT); }});
+    cases.push_back(
+        {"HNSWSQ", [] { return filled<IndexHNSWSQ>(300, 63, 8, ScalarQuantizer::QT_8bit, 8); }});
+    cases.push_back({"HNSWPQ", [] { return filled<IndexHNSWPQ>(300, 64, 8, 2, 8, 4); }});
+    cases.push_back(
+        {"HNSWFlat_empty", [] { return std::unique_ptr<Index>(new IndexHNSWFlat(8, 16)); }});
+    cases.push_back({"IVF_HNSWquantizer", [] {
+                         auto* q = new IndexHNSWFlat(8, 4);
+                         auto index = std::make_unique<IndexIVFFlat>(q, 8, 16);
+                         index->own_fields = true;
+                         const auto x = data(400, 8, 65);
+                         index->train(400, x.data());
+                         index->add(400, x.data());
+                         index->nprobe = 4;
+                         return std::unique_ptr<Index>(std::move(index));
                      }});
     cases.push_back({"RefineFlat", [] { return refine(true, 200); }});
     cases.push_back({"Refine_SQ", [] { return refine(false, 200); }});

@@ -191,6 +191,7 @@ TEST(IndexIOFormat, UnknownSizeStreamGrowsWithData) {
         size_t rp = 0;
         size_t operator()(void* p, size_t size, size_t n) override {
             const size_t k = std::min(n, (bytes.size() - rp) / size);
+            if (k == 0) return 0;
             std::memcpy(p, bytes.data() + rp, k * size);
             rp += k * size;
             return k;

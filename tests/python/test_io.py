@@ -173,3 +173,19 @@ def test_pretransform_round_trip():
     assert type(faiss.downcast_VectorTransform(back.chain.at(0))) is faiss.PCAMatrix
     _same_search(index, back)
     np.testing.assert_array_equal(faiss.serialize_index(back), faiss.serialize_index(index))
+
+
+def test_mmap_lists(tmp_path):
+    index = _make("IVFPQ")
+    path = str(tmp_path / "mapped.index")
+    faiss.write_index(index, path)
+    mapped = faiss.read_index(path, faiss.IO_FLAG_MMAP)
+    assert type(mapped) is faiss.IndexIVFPQ
+    _same_search(index, mapped)
+    with pytest.raises(RuntimeError, match="read-only"):
+        mapped.add(_data(3))
+    copy = faiss.clone_index(mapped)
+    copy.add(_data(3))
+    assert copy.ntotal == index.ntotal + 3
+    with pytest.raises(RuntimeError, match="IO_FLAG_MMAP"):
+        faiss.deserialize_index(faiss.serialize_index(index), faiss.IO_FLAG_MMAP)

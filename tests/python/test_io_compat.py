@@ -56,6 +56,11 @@ BUILDERS = {
     "Center_Norm_Remap": "chain([faiss.CenteringTransform(d), faiss.NormalizationTransform(d, 2.0), "
                          "faiss.RemapDimensionsTransform(d, d + 4, True)], "
                          "faiss.IndexFlatIP(d + 4))",
+    "HNSWFlat": "faiss.IndexHNSWFlat(d, 16)",
+    "HNSWFlat_IP": "faiss.IndexHNSWFlat(d, 8, faiss.METRIC_INNER_PRODUCT)",
+    "HNSWSQ": "faiss.IndexHNSWSQ(d, faiss.ScalarQuantizer.QT_8bit, 16)",
+    "HNSWPQ": "faiss.IndexHNSWPQ(d, 4, 16)",
+    "IVF_HNSWq": "faiss.IndexIVFFlat(faiss.IndexHNSWFlat(d, 8), d, 16)",
     "ITQ_Flat": "faiss.IndexPreTransform(faiss.ITQTransform(d, 8, True), faiss.IndexFlatL2(8))",
     "HR_FlatIP": "faiss.IndexPreTransform(faiss.HadamardRotation(d, 7), faiss.IndexFlatIP(d))",
 }
@@ -99,6 +104,13 @@ def build(name):
         index.make_direct_map()
     if hasattr(index, "nprobe"):
         index.nprobe = 3
+    if hasattr(index, "hnsw"):
+        # A wide beam: both libraries then find the exact neighbours of the graph's codes,
+        # whatever the small differences of their search loops.
+        index.hnsw.efSearch = 400
+    if name == "IVF_HNSWq":
+        index.nprobe = 16
+        faiss.downcast_index(index.quantizer).hnsw.efSearch = 64
     return index
 
 out = {}
@@ -131,7 +143,7 @@ def _run(script_text, mode, folder, python):
 def _data(folder):
     rs = np.random.RandomState(7)
     centers = 4 * rs.normal(size=(10, D))
-    xb = (rs.normal(size=(1200, D)) + centers[rs.randint(10, size=1200)]).astype("float32")
+    xb = (rs.normal(size=(800, D)) + centers[rs.randint(10, size=800)]).astype("float32")
     xq = (xb[:20] + 0.2 * rs.normal(size=(20, D))).astype("float32")
     ids = (np.arange(len(xb), dtype="int64") * 7 + 1000)
     np.savez(os.path.join(folder, "data.npz"), xb=xb, xq=xq, ids=ids)

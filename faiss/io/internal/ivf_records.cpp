@@ -2,6 +2,8 @@
 #include <faiss/io/internal/registry.h>
 
 #include <faiss/IndexIVF.h>
+#include <faiss/index_io.h>
+#include <faiss/io/MappedInvertedLists.h>
 
 #include <algorithm>
 #include <utility>
@@ -112,7 +114,27 @@ std::vector<uint64_t> read_list_sizes(ReadStream& in, uint64_t nlist) {
     return sizes;
 }
 
-std::unique_ptr<ArrayInvertedLists> read_array_invlists(ReadStream& in, const IndexIVF& ivf) {
+bool wants_mmap(int io_flags) {
+    return (io_flags & IO_FLAG_MMAP) == IO_FLAG_MMAP || (io_flags & IO_FLAG_MMAP_IFC) != 0;
+}
+
+// The data block of total bytes mapped in place: list i's codes then ids, list after list.
+std::unique_ptr<InvertedLists> map_array_invlists(ReadStream& in, uint64_t code_size,
+                                                  const std::vector<uint64_t>& sizes,
+                                                  uint64_t total) {
+    uint64_t start = 0;
+    std::shared_ptr<const MappedFile> file = in.map_bytes(total, "invlists.data", start);
+    std::vector<size_t> list_sizes(sizes.begin(), sizes.end()), offsets(sizes.size());
+    uint64_t at = start;
+    for (size_t i = 0; i < sizes.size(); i++) {
+        offsets[i] = size_t(at);
+        at += sizes[i] * (code_size + sizeof(idx_t));
+    }
+    return std::make_unique<MappedInvertedLists>(sizes.size(), size_t(code_size), std::move(file),
+                                                 std::move(list_sizes), std::move(offsets));
+}
+
+std::unique_ptr<InvertedLists> read_array_invlists(ReadStream& in, const IndexIVF& ivf) {
     const uint64_t nlist = in.read<uint64_t>("invlists.nlist");
     FAISS_IO_CHECK(in, nlist == ivf.nlist, "%llu lists for an index with nlist = %zu",
                    (unsigned long long)nlist, ivf.nlist);
@@ -134,6 +156,7 @@ std::unique_ptr<ArrayInvertedLists> read_array_invlists(ReadStream& in, const In
     FAISS_IO_CHECK(in, in.remaining() < 0 || total <= uint64_t(in.remaining()),
                    "list data of %llu bytes does not fit in the %lld bytes left",
                    (unsigned long long)total, (long long)in.remaining());
+    if (wants_mmap(in.io_flags())) return map_array_invlists(in, code_size, sizes, total);
     auto il = std::make_unique<ArrayInvertedLists>(size_t(nlist), size_t(code_size));
     for (size_t i = 0; i < sizes.size(); i++) {
         if (sizes[i] == 0) continue;
@@ -154,7 +177,11 @@ void read_ivf_header(ReadStream& in, IndexIVF& ivf) {
     const uint64_t at_nlist = in.last_field_offset();
     ivf.nlist = size_t(nlist);
     ivf.nprobe = size_t(in.read<uint64_t>("nprobe"));
-    std::unique_ptr<Index> q = read_nonnull_index_record(in, "IVF quantizer");
+    std::unique_ptr<Index> q;
+    {
+        FlagsOverride<ReadStream> no_flags(in, 0);
+        q = read_nonnull_index_record(in, "IVF quantizer");
+    }
     FAISS_IO_CHECK(in, q->d == ivf.d, "the quantizer dimension %d differs from the index's %d",
                    q->d, ivf.d);
     const uint64_t centroids = uint64_t(q->ntotal);
@@ -182,7 +209,10 @@ void write_ivf_header(const IndexIVF& ivf, WriteStream& out) {
     write_index_header(ivf, out);
     out.write<uint64_t>(ivf.nlist);
     out.write<uint64_t>(ivf.nprobe);
-    write_index_record(ivf.quantizer, out);
+    {
+        FlagsOverride<WriteStream> no_flags(out, 0);
+        write_index_record(ivf.quantizer, out);
+    }
     write_direct_map(ivf.direct_map, out);
 }
 

@@ -1,5 +1,7 @@
 #include <faiss/io/internal/stream.h>
 
+#include <faiss/io/MappedInvertedLists.h>
+
 #include <algorithm>
 
 namespace faiss::io {
@@ -77,6 +79,31 @@ void ReadStream::unsupported(const std::string& what) const {
     FAISS_THROW_CODE(unsupported, "cannot load %s: field '%s' at byte offset %llu: %s",
                      reader_->name.c_str(), last_field_, (unsigned long long)last_offset_,
                      what.c_str());
+}
+
+std::shared_ptr<const MappedFile> ReadStream::map_bytes(uint64_t n, const char* field,
+                                                        uint64_t& file_offset) {
+    last_field_ = field;
+    last_offset_ = offset_;
+    auto* file = dynamic_cast<FileIOReader*>(reader_);
+    FAISS_REQUIRE(file && remaining_ >= 0, invalid_argument,
+                  "IO_FLAG_MMAP maps the lists of a regular file: read the index from a file "
+                  "name or a FILE*, not from %s",
+                  reader_->name.c_str());
+    if (uint64_t(remaining_) < n) {
+        fail(internal::format_message("unexpected end of data (needs %llu bytes, %lld left)",
+                                      (unsigned long long)n, (long long)remaining_));
+    }
+    const long pos = std::ftell(file->f);
+    FAISS_REQUIRE(pos >= 0 && std::fseek(file->f, long(n), SEEK_CUR) == 0, io_error,
+                  "IO_FLAG_MMAP: cannot seek in %s", reader_->name.c_str());
+    if (!mapping_) mapping_ = std::make_shared<const MappedFile>(fileno(file->f));
+    FAISS_REQUIRE(uint64_t(pos) + n <= mapping_->size, io_error,
+                  "IO_FLAG_MMAP: %s changed size while being read", reader_->name.c_str());
+    file_offset = uint64_t(pos);
+    offset_ += n;
+    remaining_ -= int64_t(n);
+    return mapping_;
 }
 
 WriteStream::WriteStream(IOWriter* writer, int io_flags) : writer_(writer), io_flags_(io_flags) {}

@@ -20,9 +20,14 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <string>
 #include <type_traits>
 #include <vector>
+
+namespace faiss {
+struct MappedFile;
+}
 
 namespace faiss::io {
 
@@ -43,6 +48,7 @@ class ReadStream {
     ReadStream(IOReader* reader, int io_flags);
 
     int io_flags() const { return io_flags_; }
+    void set_io_flags(int io_flags) { io_flags_ = io_flags; }
     /// Bytes consumed since the stream was made.
     uint64_t offset() const { return offset_; }
     /// Bytes left, or -1 if unknown.
@@ -99,6 +105,13 @@ class ReadStream {
         read_array(v, count, field);
     }
 
+    /// Skip the next n bytes of a file reader instead of reading them, and return the
+    /// mapping of the whole file (made once per stream) with, in file_offset, where those
+    /// bytes start in it. @throws FaissException (invalid_argument) unless the medium is a
+    /// regular file read through FileIOReader.
+    std::shared_ptr<const MappedFile> map_bytes(uint64_t n, const char* field,
+                                                uint64_t& file_offset);
+
     /// Throws unless count elements of elem_size bytes fit the limit and the bytes left.
     void check_array(uint64_t count, size_t elem_size, const char* field);
 
@@ -123,6 +136,7 @@ class ReadStream {
     int depth_ = 0;
     const char* last_field_ = "(start)";
     uint64_t last_offset_ = 0;
+    std::shared_ptr<const MappedFile> mapping_;
 };
 
 /// Throw corrupt_data naming the field read last unless cond holds; the message is
@@ -149,6 +163,7 @@ class WriteStream {
     WriteStream(IOWriter* writer, int io_flags);
 
     int io_flags() const { return io_flags_; }
+    void set_io_flags(int io_flags) { io_flags_ = io_flags; }
 
     void write_bytes(const void* p, size_t n);
 
@@ -183,6 +198,23 @@ class WriteStream {
 /// fname, so fname holds either its old content or the complete new one. The temporary
 /// file is removed if write() throws.
 void save_file_atomically(const char* fname, const std::function<void(IOWriter*)>& write);
+
+/// Other io_flags for the records read or written while it lives (the IVF quantizer is
+/// read and written without the flags, as Faiss does).
+template <class Stream>
+class FlagsOverride {
+  public:
+    FlagsOverride(Stream& s, int io_flags) : s_(s), saved_(s.io_flags()) {
+        s_.set_io_flags(io_flags);
+    }
+    ~FlagsOverride() { s_.set_io_flags(saved_); }
+    FlagsOverride(const FlagsOverride&) = delete;
+    FlagsOverride& operator=(const FlagsOverride&) = delete;
+
+  private:
+    Stream& s_;
+    int saved_;
+};
 
 /// a * b, or throw corrupt_data about the field read last when it overflows uint64.
 uint64_t checked_mul(const ReadStream& in, uint64_t a, uint64_t b);
