@@ -66,10 +66,17 @@ class IVFPQScanner : public InvertedListScanner {
 
     void set_query(const float* q) override {
         q_ = q;
+        // From the kTransposeAfter-th query of this scanner on, tables come from
+        // centroids transposed once (unit-stride, vectorised over centroids): the
+        // row-by-row dot products of narrow sub-spaces dominate a query otherwise.
+        if (++nqueries_ == kTransposeAfter) {
+            ct_.resize(pq_.M * pq_.dsub * pq_.ksub);
+            pq_.transposed_centroids(ct_.data());
+        }
         if (l2_ && !by_res_) {
-            pq_.compute_distance_table(q, qtab_.data());
+            query_table(q, true, qtab_.data());
         } else if (!l2_ || use_pre_) {
-            pq_.compute_inner_prod_table(q, qtab_.data());
+            query_table(q, false, qtab_.data());
         }
     }
 
@@ -97,6 +104,18 @@ class IVFPQScanner : public InvertedListScanner {
     }
 
   private:
+    static constexpr size_t kTransposeAfter = 8;
+
+    void query_table(const float* x, bool l2, float* tab) const {
+        if (!ct_.empty()) {
+            kern_.transposed_tables(x, ct_.data(), pq_.M, pq_.dsub, pq_.ksub, l2, tab);
+        } else if (l2) {
+            pq_.compute_distance_table(x, tab);
+        } else {
+            pq_.compute_inner_prod_table(x, tab);
+        }
+    }
+
     // The table of the current list and its constant term dis0_.
     void prepare_table() const {
         if (table_ready_) return;
@@ -109,16 +128,18 @@ class IVFPQScanner : public InvertedListScanner {
             tab_ = qtab_.data();  // <x, c + r> = <x, c> + <x, r>
             dis0_ = coarse_dis_;
         } else if (use_pre_) {
-            const float* pre = ix_.precomputed_table.data() + size_t(list_no) * nt;
+            const float* __restrict pre = ix_.precomputed_table.data() + size_t(list_no) * nt;
+            const float* __restrict qt = qtab_.data();
+            float* __restrict lt = ltab_.data();
             for (size_t j = 0; j < nt; j++)
-                ltab_[j] = pre[j] - 2 * qtab_[j];
+                lt[j] = pre[j] - 2 * qt[j];
             tab_ = ltab_.data();
             dis0_ = coarse_dis_;
         } else {
             ix_.quantizer->reconstruct(list_no, centroid_.data());
             for (size_t j = 0; j < centroid_.size(); j++)
                 work_[j] = q_[j] - centroid_[j];
-            pq_.compute_distance_table(work_.data(), ltab_.data());
+            query_table(work_.data(), true, ltab_.data());
             tab_ = ltab_.data();
             dis0_ = 0;
         }
@@ -150,6 +171,8 @@ class IVFPQScanner : public InvertedListScanner {
     mutable float dis0_ = 0;
     mutable bool table_ready_ = false;
     const simd::PQKernels& kern_;
+    size_t nqueries_ = 0;
+    std::vector<float> ct_;  // transposed centroids, once kTransposeAfter queries came
 };
 
 // code_size of the PQ, validating M and nbits before the IVF base is built.

@@ -90,6 +90,8 @@ def run_side(side, spec, args):
     if side == "ours":
         python = args.ours_python
         env["PYTHONPATH"] = os.path.join(args.build_dir, "python")
+        # Lets a copied build (python/ and faiss/libfaiss.so*) run against its own library.
+        env["LD_LIBRARY_PATH"] = os.path.join(args.build_dir, "faiss")
     else:
         python = args.faiss_python
         env.pop("PYTHONPATH", None)

@@ -51,6 +51,7 @@ Coarse parse_coarse(const Parser& p, const Token& tok, int d, MetricType metric)
         c.trains_alone = 2;
     } else if (rest[0] == '(') {
         c.quantizer = p.build_inner(d, tok, i, metric);
+        c.trains_alone = 2;  // as Faiss: k-means on a flat index, centroids added after
         if (c.quantizer->d != d) {
             p.fail(tok, ErrorCode::invalid_argument, "the coarse quantizer must keep d");
         }

@@ -21,9 +21,10 @@ void HNSW::set_default_probas(int M, float levelMult) {
     int nn = 0;
     cum_nneighbor_per_level.push_back(0);
     for (int level = 0;; level++) {
-        // Faiss computes these in single precision; keep its rounding.
-        const float proba =
-            std::exp(-float(level) / levelMult) * (1.0f - std::exp(-1.0f / levelMult));
+        // Faiss's rounding: float exponents, double exp and product, rounded to float
+        // (gives its assign_probas bit for bit).
+        const float proba = float(std::exp(double(-float(level) / levelMult)) *
+                                  (1.0 - std::exp(double(-1.0f / levelMult))));
         if (proba < 1e-9f) break;
         assign_probas.push_back(proba);
         nn += level == 0 ? 2 * M : M;
@@ -123,10 +124,12 @@ ThreadSearchContext::~ThreadSearchContext() {
 
 size_t heap_to_results(std::vector<HNSWCandidate>& heap, size_t k, bool negated, float* distances,
                        idx_t* labels) {
-    std::sort(heap.begin(), heap.end(), [](const HNSWCandidate& a, const HNSWCandidate& b) {
-        return a.d < b.d || (a.d == b.d && a.id < b.id);
-    });
+    // Only the k best of the ef candidates are returned: sort just those.
     const size_t nres = std::min(k, heap.size());
+    std::partial_sort(heap.begin(), heap.begin() + ptrdiff_t(nres), heap.end(),
+                      [](const HNSWCandidate& a, const HNSWCandidate& b) {
+                          return a.d < b.d || (a.d == b.d && a.id < b.id);
+                      });
     for (size_t j = 0; j < nres; j++) {
         distances[j] = negated ? -heap[j].d : heap[j].d;
         labels[j] = heap[j].id;

@@ -62,10 +62,20 @@ void read_graph_nodes(ReadStream& in, HNSW& hnsw, idx_t ntotal) {
     FAISS_IO_CHECK(in, hnsw.neighbors.size() == hnsw.offsets.back(),
                    "%zu neighbours, the offsets need %llu", hnsw.neighbors.size(),
                    (unsigned long long)hnsw.offsets.back());
-    for (size_t j = 0; j < hnsw.neighbors.size(); j++) {
-        const int32_t v = hnsw.neighbors[j];
-        FAISS_IO_CHECK(in, v >= -1 && int64_t(v) < ntotal,
-                       "neighbour slot %zu holds %d, outside [-1, %lld)", j, v, (long long)ntotal);
+    // A neighbour on level l must itself live on level l: search follows it there and
+    // reads its level-l list, which would otherwise lie outside its slots.
+    for (size_t i = 0; i < hnsw.levels.size(); i++) {
+        for (int l = 0; l < hnsw.levels[i]; l++) {
+            const size_t begin = hnsw.offsets[i] + size_t(cum[l]);
+            const size_t end = hnsw.offsets[i] + size_t(cum[l + 1]);
+            for (size_t j = begin; j < end; j++) {
+                const int32_t v = hnsw.neighbors[j];
+                FAISS_IO_CHECK(in, v == -1 || (v >= 0 && int64_t(v) < ntotal && hnsw.levels[v] > l),
+                               "neighbour slot %zu (node %zu, level %d) holds %d, not a node of "
+                               "that level",
+                               j, i, l, v);
+            }
+        }
     }
 }
 

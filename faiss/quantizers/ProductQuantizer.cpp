@@ -222,13 +222,7 @@ void ProductQuantizer::encode_direct(const float* x, uint8_t* codes, size_t n) c
     // over centroids with unit stride, which vectorises for any dsub.
     const simd::PQKernels& kernels = simd::pq_kernels();
     std::vector<float> ct(M * dsub * ksub);
-    for (size_t m = 0; m < M; m++) {
-        for (size_t j = 0; j < ksub; j++) {
-            for (size_t t = 0; t < dsub; t++) {
-                ct[(m * dsub + t) * ksub + j] = get_centroids(m, j)[t];
-            }
-        }
-    }
+    transposed_centroids(ct.data());
 #pragma omp parallel for if (n > 64)
     for (int64_t i = 0; i < int64_t(n); i++) {
         const float* xi = x + size_t(i) * d;
@@ -238,6 +232,16 @@ void ProductQuantizer::encode_direct(const float* x, uint8_t* codes, size_t n) c
         for (size_t m = 0; m < M; m++) {
             enc.encode(kernels.l2_transposed_argmin(xi + m * dsub, ct.data() + m * dsub * ksub,
                                                     dsub, ksub));
+        }
+    }
+}
+
+void ProductQuantizer::transposed_centroids(float* ct) const {
+    for (size_t m = 0; m < M; m++) {
+        for (size_t j = 0; j < ksub; j++) {
+            const float* c = get_centroids(m, j);
+            for (size_t t = 0; t < dsub; t++)
+                ct[(m * dsub + t) * ksub + j] = c[t];
         }
     }
 }

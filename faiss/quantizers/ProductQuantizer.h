@@ -112,6 +112,11 @@ struct ProductQuantizer {
     /// The inner-product tables of nx vectors (nx x M x ksub).
     void compute_inner_prod_tables(size_t nx, const float* x, float* dis_tables) const;
 
+    /// Beyond Faiss: the centroids transposed per sub-space into ct (d x ksub floats):
+    /// component t of centroid j of sub-quantizer m at ct[(m * dsub + t) * ksub + j], the
+    /// layout of the unit-stride table and encoding kernels.
+    void transposed_centroids(float* ct) const;
+
     /// Fill sdc_table from the current centroids.
     void compute_sdc_table();
 

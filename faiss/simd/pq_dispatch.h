@@ -28,6 +28,12 @@ struct PQKernels {
     /// distance NaN: label 0 and the (NaN) distance to centroid 0.
     void (*l2_transposed_nearest)(const float* xs, size_t n, size_t ldx, const float* ct,
                                   size_t dsub, size_t ksub, int64_t* labels, float* dis);
+    /// Look-up tables of one vector x (M * dsub floats) from centroids stored transposed
+    /// per sub-space (component t of centroid j of sub-space m at
+    /// ct[(m * dsub + t) * ksub + j]): tab[m * ksub + j] = <x_m, c_mj>, or
+    /// ||x_m - c_mj||^2 when l2. tab is M x ksub.
+    void (*transposed_tables)(const float* x, const float* ct, size_t M, size_t dsub, size_t ksub,
+                              bool l2, float* tab);
 };
 
 namespace scalar {

@@ -308,6 +308,20 @@ def handle_IndexIVF(cls):
     cls.__init__ = __init__
 
 
+def handle_IndexHNSW(cls):
+    """IndexHNSW(storage, M) holds a raw pointer to its storage index: keep the Python
+    object of the storage alive, so faiss.IndexHNSW(faiss.IndexFlatL2(d), 32) is safe."""
+    original_init = cls.__init__
+
+    def __init__(self, *args):
+        original_init(self, *args)
+        if args and isinstance(args[0], swigfaiss.Index):
+            _keep_referenced(self, "storage", args[0])
+
+    cls.__init__ = __init__
+    _keep_ref_on_set(cls, "storage")
+
+
 def handle_IndexRefine(cls):
     """IndexRefine holds raw pointers to its base and refine indexes: keep their Python
     objects alive, so faiss.IndexRefineFlat(faiss.IndexPQ(d, M, nbits)) is safe.
@@ -664,6 +678,9 @@ def install():
     _replace_method(swigfaiss.IndexIVF, "range_search_preassigned",
                     _ivf_range_search_preassigned)
     _keep_ref_on_set(swigfaiss.SearchParametersIVF, "quantizer_params")
+    for cls in _subclasses_of(swigfaiss.IndexHNSW):
+        if "__init__" in cls.__dict__:
+            handle_IndexHNSW(cls)
     for cls in _subclasses_of(swigfaiss.IndexRefine):
         if "__init__" in cls.__dict__:
             handle_IndexRefine(cls)

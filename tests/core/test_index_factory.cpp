@@ -144,6 +144,7 @@ TEST(IndexFactory, IVFWithParenthesisedQuantizer) {
     auto index = make("IVF8(SQfp16),Flat");
     auto& ivf = as<faiss::IndexIVFFlat>(index.get());
     EXPECT_EQ(as<faiss::IndexScalarQuantizer>(ivf.quantizer).sq.qtype, ScalarQuantizer::QT_fp16);
+    EXPECT_EQ(ivf.quantizer_trains_alone, 2);
     ivf.nprobe = 8;
     EXPECT_GE(recall_of(*index, faiss::METRIC_L2), 0.95);
 }

@@ -12,6 +12,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 
@@ -45,6 +46,14 @@ class IndexIOFuzz : public ::testing::Test {
   private:
     int saved_threads_ = 1;
 };
+
+// Corruptions per file: a few hundred by default (seconds); FAISS_IO_FUZZ_SCALE=k runs k
+// times more with other seeds, for long runs under the sanitizers.
+int fuzz_scale() {
+    const char* env = std::getenv("FAISS_IO_FUZZ_SCALE");
+    const int k = env ? std::atoi(env) : 1;
+    return k > 0 ? k : 1;
+}
 
 // Use a loaded index the way a caller would; errors it reports are fine.
 void exercise(const Index& index) {
@@ -83,12 +92,12 @@ TEST_F(IndexIOFuzz, EveryTruncationThrows) {
 }
 
 TEST_F(IndexIOFuzz, RandomByteCorruptions) {
-    std::mt19937_64 rng(12345);
+    std::mt19937_64 rng(12345 + uint64_t(fuzz_scale()));
     size_t loaded = 0, rejected = 0;
     for (const IndexCase& c : tiny_index_cases()) {
         SCOPED_TRACE(c.name);
         const std::vector<uint8_t> bytes = to_bytes(c.make().get());
-        for (int trial = 0; trial < 600; trial++) {
+        for (int trial = 0; trial < 600 * fuzz_scale(); trial++) {
             std::vector<uint8_t> bad = bytes;
             const size_t pos = rng() % bad.size();
             bad[pos] ^= uint8_t(1 + rng() % 255);
@@ -110,12 +119,12 @@ TEST_F(IndexIOFuzz, RandomByteCorruptions) {
 }
 
 TEST_F(IndexIOFuzz, CorruptionsOfLargerFiles) {
-    std::mt19937_64 rng(777);
+    std::mt19937_64 rng(777 + uint64_t(fuzz_scale()));
     for (const auto& [name, index] : built_index_cases()) {
         SCOPED_TRACE(name);
         const std::vector<uint8_t> bytes = to_bytes(index.get());
         // Structure sits mostly in the first and last bytes; aim half the hits there.
-        for (int trial = 0; trial < 150; trial++) {
+        for (int trial = 0; trial < 150 * fuzz_scale(); trial++) {
             std::vector<uint8_t> bad = bytes;
             const size_t span = std::min<size_t>(bad.size(), 160);
             size_t pos = rng() % bad.size();

@@ -47,6 +47,16 @@ TEST(IndexIOHNSW, SkipStorage) {
     expect_same_search(*index, *hnsw);
 }
 
+TEST(IndexIOHNSW, QuantizerKeepsStorageUnderSkipStorage) {
+    for (const auto& [name, index] : built_index_cases()) {
+        if (name != "IVF_HNSWquantizer") continue;
+        VectorIOWriter w;
+        write_index(index.get(), &w, IO_FLAG_SKIP_STORAGE);
+        EXPECT_EQ(w.data, to_bytes(index.get()));
+        expect_same_search(*index, *from_bytes(w.data));
+    }
+}
+
 TEST(IndexIOHNSW, RemovedVectorsNeedCompact) {
     auto index = small_hnsw(40);
     IDSelectorRange sel(3, 6);
@@ -92,6 +102,19 @@ TEST(IndexIOHNSW, HostileGraphsRejected) {
     expect_code(
         ErrorCode::corrupt_data, [&] { from_bytes(with_int(entry_at + 4, 7)); }, "max");
     EXPECT_NO_THROW(from_bytes(bytes));
+
+    // A level-1 link to a node that lives on level 0 only.
+    int upper = -1, lower = -1;
+    for (size_t i = 0; i < g.levels.size(); i++) {
+        if (g.levels[i] >= 2 && upper < 0) upper = int(i);
+        if (g.levels[i] == 1 && lower < 0) lower = int(i);
+    }
+    ASSERT_GE(upper, 0);
+    ASSERT_GE(lower, 0);
+    const size_t slot = g.offsets[upper] + size_t(g.cum_nneighbor_per_level[1]);
+    expect_code(
+        ErrorCode::corrupt_data, [&] { from_bytes(with_int(neighbors_at + 4 * slot, lower)); },
+        "level 1");
 }
 
 }  // namespace

@@ -177,3 +177,40 @@ def test_factory_matches_faiss(tmp_path):
         tol = 0.02 if "PQ" in _COMPAT_STRINGS[i] else 0.01
         assert abs(float(ours["recall%d" % i]) - float(theirs["recall%d" % i])) <= tol, (
             _COMPAT_STRINGS[i], float(ours["recall%d" % i]), float(theirs["recall%d" % i]))
+
+
+# Which strings parse, and to which class: the same under both, including the ones
+# Faiss rejects (spaces, lower case, missing numbers, trailing junk).
+_PARSE_STRINGS = [
+    "Flat", "FlatIP", "IDMap,Flat", "Flat,IDMap", "IDMap2,Flat", "IDMap,IDMap2,Flat", "PQ8",
+    "PQ8x4", "PQ8np", "PQ8x4np", "PQ8x", "PQ8xnp", "SQ4", "SQ6", "SQ8", "SQfp16", "SQbf16",
+    "SQ8_direct", "SQ8_direct_signed", "SQ16", "SQ", "IVF16,Flat", "IVF16k,Flat", "IVF1M,Flat",
+    "IVF16K,Flat", "IVF16,PQ8", "IVF16,PQ8x4", "IVF16,SQfp16", "IVF16_HNSW,Flat",
+    "IVF16_HNSW16,Flat", "IVF16(SQ8),Flat", "IVF16,Flat,RFlat", "IVF16,Flat,Refine(Flat)",
+    "IVF16,Flat,Refine(SQ8),IDMap", "PCA16,Flat", "PCAWR16,Flat", "PCA,Flat", "OPQ8,Flat",
+    "OPQ8_16,IVF16,PQ8", "RR,Flat", "RR16,Flat", "L2norm,Flat", "L2Norm,Flat", "l2norm,Flat",
+    "HNSW", "HNSW16,Flat", "HNSW16_SQ8", "HNSW16,PQ8x4", "HNSW16_PQ8np", "IVF16",
+    "HNSW16,IVF16,Flat", "Flat,Flat", "PQ", "IVF,Flat", " Flat", "Flat ", "IVF16, Flat",
+    "PCA16,L2norm,IVF16,Flat", "IDMap,PCA16,Flat", "PCA16,IDMap,Flat", "Flat,RFlat,RFlat",
+    "RFlat"]
+
+_PARSE_SCRIPT = r"""
+import sys
+import numpy as np
+import faiss
+out = []
+for s in STRINGS:
+    try:
+        out.append(type(faiss.index_factory(32, s)).__name__)
+    except RuntimeError:
+        out.append("error")
+np.savez(sys.argv[1], classes=np.array(out))
+"""
+
+
+@needs_reference
+def test_factory_accepts_and_rejects_like_faiss(tmp_path):
+    script = _PARSE_SCRIPT.replace("STRINGS", repr(_PARSE_STRINGS))
+    ours, theirs = run_script_both(tmp_path, script)
+    for s, a, b in zip(_PARSE_STRINGS, ours["classes"], theirs["classes"]):
+        assert str(a) == str(b), (s, str(a), str(b))

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import faiss
+from faiss_reference import needs_reference, run_script_both
 
 D_DIM = 16
 
@@ -147,3 +148,36 @@ def test_errors(hnsw_flat):
         faiss.IndexHNSWFlat(D_DIM, 0)
     with pytest.raises(RuntimeError):
         faiss.IndexHNSWPQ(D_DIM, 8, 16).add(_data(10, 14))
+
+
+_FIELDS_SCRIPT = """
+import sys, numpy as np, faiss
+out = {}
+for M in (4, 16, 32, 48, 64):
+    index = faiss.IndexHNSWFlat(8, M)
+    out[f"probas{M}"] = faiss.vector_to_array(index.hnsw.assign_probas)
+    out[f"cum{M}"] = faiss.vector_to_array(index.hnsw.cum_nneighbor_per_level)
+    out[f"defaults{M}"] = np.array([index.hnsw.efSearch, index.hnsw.efConstruction,
+                                    index.hnsw.entry_point, index.hnsw.max_level])
+np.savez(sys.argv[1], **out)
+"""
+
+
+@needs_reference
+def test_graph_fields_match_faiss(tmp_path):
+    """A fresh graph holds the same assign_probas (bit for bit), list sizes and defaults
+    as faiss-cpu's, so files written from either carry the same values."""
+    ours, theirs = run_script_both(tmp_path, _FIELDS_SCRIPT)
+    for key in theirs.files:
+        np.testing.assert_array_equal(ours[key], theirs[key], err_msg=key)
+
+
+def test_storage_given_by_caller_is_kept_alive():
+    import gc
+    index = faiss.IndexHNSW(faiss.IndexFlatL2(D_DIM), 16)
+    gc.collect()  # the storage has no other Python reference
+    xb = _data(500, 15)
+    index.add(xb)
+    _, I = index.search(xb[:3], 1)
+    np.testing.assert_array_equal(I.ravel(), [0, 1, 2])
+    assert isinstance(index.storage, faiss.IndexFlatL2)

@@ -127,6 +127,42 @@ TEST(PQKernels, L2NearestBatchAtEveryLevel) {
     }
 }
 
+// Tables from transposed centroids against double references, every level, both kinds,
+// ksub values with and without a partial block.
+TEST(PQKernels, TransposedTablesAtEveryLevel) {
+    for (size_t dsub : {1, 4, 12, 16}) {
+        for (size_t ksub : {16, 100, 256}) {
+            const size_t M = 3;
+            auto ct = faiss::test::random_vectors(M * dsub * ksub, 1, 11 + ksub);
+            auto x = faiss::test::random_vectors(M * dsub, 1, 12 + dsub);
+            for (bool l2 : {false, true}) {
+                std::vector<double> ref(M * ksub, 0.0), mag(M * ksub, 0.0);
+                for (size_t m = 0; m < M; m++) {
+                    for (size_t j = 0; j < ksub; j++) {
+                        for (size_t t = 0; t < dsub; t++) {
+                            const double c = ct[(m * dsub + t) * ksub + j], xv = x[m * dsub + t];
+                            const double term = l2 ? (xv - c) * (xv - c) : xv * c;
+                            ref[m * ksub + j] += term;
+                            mag[m * ksub + j] += std::abs(term);
+                        }
+                    }
+                }
+                for (auto level : supported_simd_levels()) {
+                    SimdLevelGuard guard(level);
+                    std::vector<float> tab(M * ksub);
+                    faiss::simd::pq_kernels().transposed_tables(x.data(), ct.data(), M, dsub, ksub,
+                                                                l2, tab.data());
+                    for (size_t i = 0; i < M * ksub; i++) {
+                        ASSERT_NEAR(tab[i], ref[i],
+                                    2 * faiss::test::float_sum_tolerance(dsub, mag[i]))
+                            << "dsub=" << dsub << " ksub=" << ksub << " l2=" << l2;
+                    }
+                }
+            }
+        }
+    }
+}
+
 TEST(PQKernels, IndexPQSameResultsAtEveryLevel) {
     const size_t d = 16, nb = 600, nq = 8, k = 5;
     auto xb = faiss::test::clustered_vectors(nb, d, 10, 2);

@@ -177,7 +177,11 @@ void read_ivf_header(ReadStream& in, IndexIVF& ivf) {
     const uint64_t at_nlist = in.last_field_offset();
     ivf.nlist = size_t(nlist);
     ivf.nprobe = size_t(in.read<uint64_t>("nprobe"));
-    std::unique_ptr<Index> q = read_nonnull_index_record(in, "IVF quantizer");
+    std::unique_ptr<Index> q;
+    {
+        FlagsOverride<ReadStream> no_flags(in, 0);
+        q = read_nonnull_index_record(in, "IVF quantizer");
+    }
     FAISS_IO_CHECK(in, q->d == ivf.d, "the quantizer dimension %d differs from the index's %d",
                    q->d, ivf.d);
     const uint64_t centroids = uint64_t(q->ntotal);
@@ -205,7 +209,10 @@ void write_ivf_header(const IndexIVF& ivf, WriteStream& out) {
     write_index_header(ivf, out);
     out.write<uint64_t>(ivf.nlist);
     out.write<uint64_t>(ivf.nprobe);
-    write_index_record(ivf.quantizer, out);
+    {
+        FlagsOverride<WriteStream> no_flags(out, 0);
+        write_index_record(ivf.quantizer, out);
+    }
     write_direct_map(ivf.direct_map, out);
 }
 

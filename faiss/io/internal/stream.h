@@ -48,6 +48,7 @@ class ReadStream {
     ReadStream(IOReader* reader, int io_flags);
 
     int io_flags() const { return io_flags_; }
+    void set_io_flags(int io_flags) { io_flags_ = io_flags; }
     /// Bytes consumed since the stream was made.
     uint64_t offset() const { return offset_; }
     /// Bytes left, or -1 if unknown.
@@ -162,6 +163,7 @@ class WriteStream {
     WriteStream(IOWriter* writer, int io_flags);
 
     int io_flags() const { return io_flags_; }
+    void set_io_flags(int io_flags) { io_flags_ = io_flags; }
 
     void write_bytes(const void* p, size_t n);
 
@@ -196,6 +198,23 @@ class WriteStream {
 /// fname, so fname holds either its old content or the complete new one. The temporary
 /// file is removed if write() throws.
 void save_file_atomically(const char* fname, const std::function<void(IOWriter*)>& write);
+
+/// Other io_flags for the records read or written while it lives (the IVF quantizer is
+/// read and written without the flags, as Faiss does).
+template <class Stream>
+class FlagsOverride {
+  public:
+    FlagsOverride(Stream& s, int io_flags) : s_(s), saved_(s.io_flags()) {
+        s_.set_io_flags(io_flags);
+    }
+    ~FlagsOverride() { s_.set_io_flags(saved_); }
+    FlagsOverride(const FlagsOverride&) = delete;
+    FlagsOverride& operator=(const FlagsOverride&) = delete;
+
+  private:
+    Stream& s_;
+    int saved_;
+};
 
 /// a * b, or throw corrupt_data about the field read last when it overflows uint64.
 uint64_t checked_mul(const ReadStream& in, uint64_t a, uint64_t b);

@@ -270,9 +270,48 @@ void l2_transposed_nearest(const float* xs, size_t n, size_t ldx, const float* c
     }
 }
 
+// tab[m * ksub + j] = <x_m, c_mj> (l2 false) or ||x_m - c_mj||^2 (l2 true) from centroids
+// stored transposed per sub-space: component t of centroid j of sub-space m at
+// ct[(m * dsub + t) * ksub + j]. Vectorised over j; kVecs vectors of centroids keep
+// their sums in registers across the dsub components.
+void transposed_tables(const float* x, const float* ct, size_t M, size_t dsub, size_t ksub, bool l2,
+                       float* tab) {
+    constexpr size_t kBlock = kLanes * kVecs;
+    for (size_t m = 0; m < M; m++) {
+        const float* xm = x + m * dsub;
+        const float* cm = ct + m * dsub * ksub;
+        float* out = tab + m * ksub;
+        size_t j0 = 0;
+        for (; j0 + kBlock <= ksub; j0 += kBlock) {
+            VF acc[kVecs] = {};
+            for (size_t t = 0; t < dsub; t++) {
+                const VF xt = VF{} + xm[t];
+                const float* c = cm + t * ksub + j0;
+                for (size_t v = 0; v < kVecs; v++) {
+                    if (l2) {
+                        const VF diff = xt - load_floats(c + v * kLanes);
+                        acc[v] += diff * diff;
+                    } else {
+                        acc[v] += xt * load_floats(c + v * kLanes);
+                    }
+                }
+            }
+            __builtin_memcpy(out + j0, acc, sizeof(acc));
+        }
+        for (size_t j = j0; j < ksub; j++) {
+            float acc = 0;
+            for (size_t t = 0; t < dsub; t++) {
+                const float c = cm[t * ksub + j];
+                acc += l2 ? (xm[t] - c) * (xm[t] - c) : xm[t] * c;
+            }
+            out[j] = acc;
+        }
+    }
+}
+
 }  // namespace
 
 extern const PQKernels pq_kernels = {adc_scan_u8, adc_scan_u4, l2_transposed_argmin,
-                                     l2_transposed_nearest};
+                                     l2_transposed_nearest, transposed_tables};
 
 }  // namespace faiss::simd::FAISS_SIMD_NS
