@@ -15,7 +15,7 @@
 // Thread safety: as IndexFlatCodes (concurrent const calls; train / add / reset need
 // exclusive access). Batches of queries are spread over OpenMP threads; fewer queries
 // than threads (a single query) have their scan split over the threads instead (from
-// 16384 codes per thread), with results identical to a sequential scan.
+// 65536 codes per thread), with results identical to a sequential scan.
 
 #include <faiss/IndexFlatCodes.h>
 #include <faiss/quantizers/ProductQuantizer.h>

@@ -245,6 +245,30 @@ TEST(IndexHNSWFlat, ExactDistancesAndPadding) {
         EXPECT_EQ(I[size_t(j)], -1) << "a NaN query matches nothing";
 }
 
+TEST(IndexHNSWFlat, NaNVectorsAreNeverLinked) {
+    const size_t d = 8, nb = 2000, nq = 20;
+    std::vector<float> xb, xq;
+    clustered_split(nb, nq, d, 10, 17, xb, xq);
+    for (size_t j = 0; j < d; j++)
+        xb[j] = std::nanf("");
+    xb[5 * d + 3] = std::nanf("");
+    IndexHNSWFlat index(int(d), 8);
+    index.add(1, xb.data());  // alone in the graph: it would become the entry point
+    EXPECT_EQ(index.hnsw.entry_point, -1);
+    index.add(idx_t(nb - 1), xb.data() + d);
+    EXPECT_NE(index.hnsw.entry_point, 0);
+    index.hnsw.efSearch = 64;
+    const double r = recall_at_k(index, xb, xq, d, 10, METRIC_L2);
+    EXPECT_GE(r, 0.95);
+    std::vector<float> D(nq * 10);
+    std::vector<idx_t> I(nq * 10);
+    index.search(idx_t(nq), xq.data(), 10, D.data(), I.data());
+    for (idx_t id : I) {
+        EXPECT_NE(id, 0);
+        EXPECT_NE(id, 5);
+    }
+}
+
 TEST(IndexHNSWFlat, RangeSearchFindsCloseVectors) {
     const size_t d = 16, nb = 5000, nq = 20;
     std::vector<float> xb, xq;

@@ -204,14 +204,14 @@ TEST(ProductQuantizerTraining, IvfpqTrainsOnSampleDeterministically) {
 // selector, for k = 1 and for k larger than the selected set.
 TEST(IndexPQ, SingleQuerySplitOverThreadsIsExact) {
     ThreadCountGuard guard;
-    const size_t d = 8, nb = 40000;
+    const size_t d = 8, nb = 140000;
     auto xb = faiss::test::clustered_vectors(nb, d, 50, 17);
     auto xq = faiss::test::clustered_vectors(2, d, 50, 18);
     faiss::IndexPQ index(int(d), 4, 4);
     index.pq.cp.niter = 4;
     index.train(4096, xb.data());
     index.add(idx_t(nb), xb.data());
-    faiss::IDSelectorRange few(39990, 39995);
+    faiss::IDSelectorRange few(139990, 139995);
     faiss::SearchParameters params;
     params.sel = &few;
     for (size_t k : {1, 10, 100}) {
