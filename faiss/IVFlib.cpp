@@ -2,13 +2,9 @@
 
 #include <faiss/IndexIDMap.h>
 #include <faiss/IndexIVF.h>
+#include <faiss/IndexPreTransform.h>
 #include <faiss/IndexRefine.h>
 #include <faiss/internal/checks.h>
-
-#if __has_include(<faiss/IndexPreTransform.h>)
-#include <faiss/IndexPreTransform.h>
-#define FAISS_IVFLIB_HAS_PRETRANSFORM 1
-#endif
 
 namespace faiss {
 
@@ -22,11 +18,9 @@ const Index* wrapped_index(const Index* index) {
     if (auto refine = dynamic_cast<const IndexRefine*>(index)) {
         return refine->base_index;
     }
-#ifdef FAISS_IVFLIB_HAS_PRETRANSFORM
     if (auto pretransform = dynamic_cast<const IndexPreTransform*>(index)) {
         return pretransform->index;
     }
-#endif
     return nullptr;
 }
 

@@ -10,12 +10,13 @@
 // Search: nprobe is taken from SearchParametersIVF when given, else from the field. As
 // in Faiss, a value above nlist is clamped to nlist and 0 is rejected. max_codes > 0
 // stops a query's scan once that many codes were visited (the list under way is
-// finished). Queries are scanned in parallel for batches; a single query that visits
-// many codes is scanned in parallel over its probed lists. A batch whose queries visit
-// each list several times on average is scanned list by list instead (each thread takes
-// a share of the queries and visits every list once for all of them, so a list is read
-// from memory once rather than once per query), when the scanner can switch queries
-// cheaply, max_codes is 0 and store_pairs is off; the results are the same.
+// finished). A batch is cut into one slice of queries per thread, each assigned and
+// scanned by that thread alone; a single query that visits many codes is scanned in
+// parallel over its probed lists. When a slice's queries visit each list at least once
+// on average, the slice is scanned list by list (every list read once for all of its
+// queries, in parts that stay in cache, rather than once per query), provided the
+// scanner switches queries cheaply, max_codes is 0 and store_pairs is off; the results
+// are the same.
 //
 // Ids: add() numbers vectors ntotal, ntotal+1 ...; add_with_ids() stores the given ids.
 // Removal moves the last entry of a list into the freed slot (as Faiss).
@@ -88,8 +89,8 @@ struct IndexIVFStats {
     size_t nlist = 0;              ///< non-empty lists visited
     size_t ndis = 0;               ///< codes compared with a query
     size_t nheap_updates = 0;      ///< results that entered a result heap
-    double quantization_time = 0;  ///< ms in the coarse quantizer
-    double search_time = 0;        ///< ms scanning lists
+    double quantization_time = 0;  ///< ms in the coarse quantizer (summed over threads)
+    double search_time = 0;        ///< ms scanning lists (summed over threads)
 
     IndexIVFStats() = default;
     void reset();

@@ -78,9 +78,10 @@ void finish_heap(bool keep_max, size_t k, float* heap_s, idx_t* heap_i) {
 /// in the core's L2 cache meanwhile.
 constexpr size_t kListMajorChunkBytes = size_t(256) << 10;
 
-/// Whether the queries of one list-major group visit a list at least this many times on
-/// average: below, the grouping saves little memory traffic.
-constexpr size_t kListMajorMinVisits = 2;
+/// List-major scanning needs the queries of a group to visit each list at least this
+/// many times on average: below, most lists are read once either way and the grouping
+/// (O(nlist) per group) is pure cost.
+constexpr size_t kListMajorMinVisits = 1;
 
 /// The entries q * nprobe + j of queries [q0, q1) grouped by probed list (counting sort,
 /// so each list's entries keep the query order): list l owns
@@ -202,13 +203,34 @@ void IndexIVF::search(idx_t n, const float* x, idx_t k, float* distances, idx_t*
     check_ready();
     if (n == 0) return;
     SearchParametersIVF p = resolve_params(*this, params);
-    std::vector<idx_t> assign(size_t(n) * p.nprobe);
-    std::vector<float> cdis(size_t(n) * p.nprobe);
+    const int mode = parallel_mode & ~PARALLEL_MODE_NO_HEAP_INIT;
+    // A batch on several threads is cut into one slice of queries per thread, each
+    // assigned and scanned by its thread alone (the quantizer and the scan then run
+    // single-threaded inside it): no thread team and barrier per step, which on a busy
+    // machine cost more than the coarse assignment itself.
+    const size_t nslices = (mode == 0 || mode == 3) && n > 1 && !omp_in_parallel()
+                               ? size_t(std::min<idx_t>(omp_get_max_threads(), n))
+                               : 1;
     IndexIVFStats st;
-    auto t0 = std::chrono::steady_clock::now();
-    quantizer->search(n, x, idx_t(p.nprobe), cdis.data(), assign.data(), p.quantizer_params);
-    st.quantization_time = elapsed_ms(t0);
-    search_preassigned(n, x, k, assign.data(), cdis.data(), distances, labels, false, &p, &st);
+    internal::ExceptionCollector errors;
+#pragma omp parallel for schedule(static) num_threads(int(nslices)) if (nslices > 1)
+    for (int64_t s = 0; s < int64_t(nslices); s++) {
+        IndexIVFStats local;
+        errors.run([&] {
+            const idx_t i0 = n * s / idx_t(nslices), ns = n * (s + 1) / idx_t(nslices) - i0;
+            std::vector<idx_t> assign(size_t(ns) * p.nprobe);
+            std::vector<float> cdis(size_t(ns) * p.nprobe);
+            auto t0 = std::chrono::steady_clock::now();
+            quantizer->search(ns, x + i0 * d, idx_t(p.nprobe), cdis.data(), assign.data(),
+                              p.quantizer_params);
+            local.quantization_time = elapsed_ms(t0);
+            search_preassigned(ns, x + i0 * d, k, assign.data(), cdis.data(), distances + i0 * k,
+                               labels + i0 * k, false, &p, &local);
+        });
+#pragma omp critical(faiss_ivf_stats)
+        st.add(local);
+    }
+    errors.rethrow();
     add_to_global_stats(st);
 }
 
@@ -269,7 +291,8 @@ void IndexIVF::search_preassigned(idx_t n, const float* x, idx_t k, const idx_t*
         }
         over_probes = ncodes >= kParallelProbeMinCodes;
     }
-    const size_t nthreads = size_t(std::max(1, std::min(omp_get_max_threads(), int(n))));
+    const int max_threads = omp_in_parallel() ? 1 : omp_get_max_threads();
+    const size_t nthreads = size_t(std::max(1, std::min(max_threads, int(n))));
     bool list_major = false;
     if (!over_probes && mode == 0 && n > 1 && p.max_codes == 0 && !store_pairs &&
         size_t(n) / nthreads * p.nprobe >= kListMajorMinVisits * nlist) {

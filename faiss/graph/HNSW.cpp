@@ -124,10 +124,12 @@ ThreadSearchContext::~ThreadSearchContext() {
 
 size_t heap_to_results(std::vector<HNSWCandidate>& heap, size_t k, bool negated, float* distances,
                        idx_t* labels) {
-    std::sort(heap.begin(), heap.end(), [](const HNSWCandidate& a, const HNSWCandidate& b) {
-        return a.d < b.d || (a.d == b.d && a.id < b.id);
-    });
+    // Only the k best of the ef candidates are returned: sort just those.
     const size_t nres = std::min(k, heap.size());
+    std::partial_sort(heap.begin(), heap.begin() + ptrdiff_t(nres), heap.end(),
+                      [](const HNSWCandidate& a, const HNSWCandidate& b) {
+                          return a.d < b.d || (a.d == b.d && a.id < b.id);
+                      });
     for (size_t j = 0; j < nres; j++) {
         distances[j] = negated ? -heap[j].d : heap[j].d;
         labels[j] = heap[j].id;

@@ -99,6 +99,11 @@ struct Builder {
     void insert(hnsw_id_t pt, const float* x) {
         HNSW& h = ctx.hnsw;
         const int pt_level = h.levels[size_t(pt)] - 1;
+        dc->set_query(x);
+        // A vector at NaN distance from itself (NaN components) can never be matched;
+        // linking it, or worse making it the entry point, would only block searches.
+        const float self = dist.one(pt);
+        if (!(self == self)) return;
         hnsw_id_t cur;
         int top;
         {
@@ -111,7 +116,6 @@ struct Builder {
                 return;
             }
         }
-        dc->set_query(x);
         float dcur = dist.one(cur);
         greedy_descend(h, dist, top, pt_level, cur, dcur, &ctx.locks, s);
         std::vector<HNSWCandidate> entries{{dcur, cur}};

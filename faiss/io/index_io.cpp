@@ -66,16 +66,31 @@ struct TempFile {
 
 }  // namespace
 
-void save_file_atomically(const char* fname, const std::function<void(IOWriter*)>& write) {
-    FAISS_REQUIRE(fname && *fname, invalid_argument, "the file name is null or empty");
-    const std::string target(fname);
+void save_file_atomically(const char* fname_in, const std::function<void(IOWriter*)>& write) {
+    FAISS_REQUIRE(fname_in && *fname_in, invalid_argument, "the file name is null or empty");
+    std::string target(fname_in);
+    struct stat st;
+    if (::stat(fname_in, &st) == 0 && !S_ISREG(st.st_mode)) {
+        // A device or a pipe ("/dev/stdout", a FIFO): nothing to replace, write in place.
+        FileIOWriter writer(fname_in);
+        write(&writer);
+        FAISS_REQUIRE(std::fflush(writer.f) == 0, io_error, "could not write %s: %s", fname_in,
+                      std::strerror(errno));
+        return;
+    }
+    // Through a symbolic link, replace the file it points to and keep the link.
+    if (char* real = ::realpath(fname_in, nullptr)) {
+        struct stat lst;
+        if (::lstat(fname_in, &lst) == 0 && S_ISLNK(lst.st_mode)) target = real;
+        std::free(real);
+    }
+    const char* fname = target.c_str();
     TempFile tmp;
     std::string pattern = target + ".tmp.XXXXXX";
     const int fd = ::mkstemp(pattern.data());
     FAISS_REQUIRE(fd >= 0, io_error, "could not create a temporary file next to %s: %s", fname,
                   std::strerror(errno));
     tmp.path = pattern;
-    struct stat st;
     const mode_t mode = ::stat(fname, &st) == 0 ? (st.st_mode & 07777) : new_file_mode();
     ::fchmod(fd, mode);
     tmp.f = ::fdopen(fd, "wb");

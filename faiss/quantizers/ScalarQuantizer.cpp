@@ -63,6 +63,59 @@ inline uint8_t direct_byte(float v) {
     return uint8_t(v);
 }
 
+// [vmin, vmin + vdiff] from the extremes (RS_minmax, widened by arg on both sides).
+void range_from_minmax(float lo, float hi, float arg, float* vmin, float* vdiff) {
+    if (arg != 0) {
+        const float widen = (hi - lo) * arg;
+        lo -= widen;
+        hi += widen;
+    }
+    *vmin = lo;
+    *vdiff = hi - lo;
+}
+
+// [vmin, vmin + vdiff] = mean -+ arg standard deviations (RS_meanstd) of n values.
+void range_from_moments(double sum, double sum2, size_t n, float arg, float* vmin, float* vdiff) {
+    const double mean = sum / double(n);
+    const double var = sum2 / double(n) - mean * mean;
+    const double sd = var <= 0 ? 1.0 : std::sqrt(var);
+    const float lo = float(mean - sd * arg);
+    const float hi = float(mean + sd * arg);
+    *vmin = lo;
+    *vdiff = hi - lo;
+}
+
+// Ranges of the d components of the n rows of x (n x d) by RS_minmax or RS_meanstd, in
+// one row-major pass: the same extremes (the first minimum, the last maximum, as
+// std::minmax_element) and the same sums in the same order as one column at a time,
+// without reading the data d times with a stride of d floats.
+void train_ranges_one_pass(ScalarQuantizer::RangeStat rs, float arg, const float* x, size_t n,
+                           size_t d, float* vmin, float* vdiff) {
+    if (rs == ScalarQuantizer::RS_minmax) {
+        std::vector<float> lo(x, x + d), hi(x, x + d);
+        for (size_t i = 1; i < n; i++) {
+            const float* row = x + i * d;
+            for (size_t j = 0; j < d; j++) {
+                lo[j] = row[j] < lo[j] ? row[j] : lo[j];
+                hi[j] = row[j] < hi[j] ? hi[j] : row[j];
+            }
+        }
+        for (size_t j = 0; j < d; j++)
+            range_from_minmax(lo[j], hi[j], arg, vmin + j, vdiff + j);
+        return;
+    }
+    std::vector<double> sum(d, 0.0), sum2(d, 0.0);
+    for (size_t i = 0; i < n; i++) {
+        const float* row = x + i * d;
+        for (size_t j = 0; j < d; j++) {
+            sum[j] += row[j];
+            sum2[j] += double(row[j]) * row[j];
+        }
+    }
+    for (size_t j = 0; j < d; j++)
+        range_from_moments(sum[j], sum2[j], n, arg, vmin + j, vdiff + j);
+}
+
 // [vmin, vmin + vdiff] of the n values v (reordered) by rangestat.
 void train_range(ScalarQuantizer::RangeStat rs, float arg, std::vector<float>& v, float* vmin,
                  float* vdiff) {
@@ -70,24 +123,16 @@ void train_range(ScalarQuantizer::RangeStat rs, float arg, std::vector<float>& v
     float lo, hi;
     if (rs == ScalarQuantizer::RS_minmax) {
         auto mm = std::minmax_element(v.begin(), v.end());
-        lo = *mm.first;
-        hi = *mm.second;
-        if (arg != 0) {
-            const float widen = (hi - lo) * arg;
-            lo -= widen;
-            hi += widen;
-        }
+        range_from_minmax(*mm.first, *mm.second, arg, vmin, vdiff);
+        return;
     } else if (rs == ScalarQuantizer::RS_meanstd) {
         double sum = 0, sum2 = 0;
         for (float x : v) {
             sum += x;
             sum2 += double(x) * x;
         }
-        const double mean = sum / double(n);
-        const double var = sum2 / double(n) - mean * mean;
-        const double sd = var <= 0 ? 1.0 : std::sqrt(var);
-        lo = float(mean - sd * arg);
-        hi = float(mean + sd * arg);
+        range_from_moments(sum, sum2, n, arg, vmin, vdiff);
+        return;
     } else if (rs == ScalarQuantizer::RS_quantiles) {
         std::sort(v.begin(), v.end());
         long o = long(arg * float(n));
@@ -180,7 +225,14 @@ void ScalarQuantizer::train(size_t n, const float* x) {
                       i, i / d, i % d);
     }
     std::vector<float> result(want);
-    if (is_uniform(qtype)) {
+    if (rangestat == RS_minmax || rangestat == RS_meanstd) {
+        // A uniform quantizer takes its one range over all n * d values.
+        if (is_uniform(qtype)) {
+            train_ranges_one_pass(rangestat, rangestat_arg, x, n * d, 1, &result[0], &result[1]);
+        } else {
+            train_ranges_one_pass(rangestat, rangestat_arg, x, n, d, &result[0], &result[d]);
+        }
+    } else if (is_uniform(qtype)) {
         std::vector<float> v(x, x + n * d);
         train_range(rangestat, rangestat_arg, v, &result[0], &result[1]);
     } else {

@@ -18,6 +18,7 @@
 #include <limits>
 #include <memory>
 #include <set>
+#include <thread>
 #include <vector>
 
 using faiss::idx_t;
@@ -185,6 +186,34 @@ TEST(IndexHNSWFlat, PerCallEfSearchMatchesField) {
                 [&] { index.search(1, xq.data(), idx_t(k), D.data(), I.data(), &bad); });
 }
 
+TEST(IndexHNSWFlat, ConcurrentSearchesMatchSequential) {
+    const size_t d = 16, nb = 4000, nq = 64, k = 5;
+    std::vector<float> xb, xq;
+    clustered_split(nb, nq, d, 20, 16, xb, xq);
+    IndexHNSWFlat index(int(d), 16);
+    index.add(idx_t(nb), xb.data());
+    std::vector<idx_t> ref(nq * k);
+    std::vector<float> Dref(nq * k);
+    for (size_t i = 0; i < nq; i++)
+        index.search(1, xq.data() + i * d, idx_t(k), Dref.data() + i * k, ref.data() + i * k);
+    std::vector<std::vector<idx_t>> got(4, std::vector<idx_t>(nq * k));
+    std::vector<std::thread> threads;
+    for (size_t t = 0; t < got.size(); t++) {
+        threads.emplace_back([&, t] {
+            std::vector<float> D(k);
+            for (size_t r = 0; r < 3; r++) {
+                for (size_t i = 0; i < nq; i++) {
+                    index.search(1, xq.data() + i * d, idx_t(k), D.data(), got[t].data() + i * k);
+                }
+            }
+        });
+    }
+    for (auto& th : threads)
+        th.join();
+    for (const auto& g : got)
+        EXPECT_EQ(g, ref);
+}
+
 TEST(IndexHNSWFlat, ExactDistancesAndPadding) {
     const size_t d = 8, nb = 5;
     const auto xb = random_vectors(nb, d, 10);
@@ -214,6 +243,30 @@ TEST(IndexHNSWFlat, ExactDistancesAndPadding) {
     index.search(1, nanq.data(), 3, D.data(), I.data());
     for (int j = 0; j < 3; j++)
         EXPECT_EQ(I[size_t(j)], -1) << "a NaN query matches nothing";
+}
+
+TEST(IndexHNSWFlat, NaNVectorsAreNeverLinked) {
+    const size_t d = 8, nb = 2000, nq = 20;
+    std::vector<float> xb, xq;
+    clustered_split(nb, nq, d, 10, 17, xb, xq);
+    for (size_t j = 0; j < d; j++)
+        xb[j] = std::nanf("");
+    xb[5 * d + 3] = std::nanf("");
+    IndexHNSWFlat index(int(d), 8);
+    index.add(1, xb.data());  // alone in the graph: it would become the entry point
+    EXPECT_EQ(index.hnsw.entry_point, -1);
+    index.add(idx_t(nb - 1), xb.data() + d);
+    EXPECT_NE(index.hnsw.entry_point, 0);
+    index.hnsw.efSearch = 64;
+    const double r = recall_at_k(index, xb, xq, d, 10, METRIC_L2);
+    EXPECT_GE(r, 0.95);
+    std::vector<float> D(nq * 10);
+    std::vector<idx_t> I(nq * 10);
+    index.search(idx_t(nq), xq.data(), 10, D.data(), I.data());
+    for (idx_t id : I) {
+        EXPECT_NE(id, 0);
+        EXPECT_NE(id, 5);
+    }
 }
 
 TEST(IndexHNSWFlat, RangeSearchFindsCloseVectors) {

@@ -3,6 +3,7 @@
 #include <faiss/IndexFlat.h>
 #include <faiss/IndexIDMap.h>
 #include <faiss/IndexIVFFlat.h>
+#include <faiss/IndexPreTransform.h>
 #include <faiss/IndexRefine.h>
 
 #include <gtest/gtest.h>
@@ -23,6 +24,9 @@ TEST(IVFlib, FindsTheIvfIndexBehindWrappers) {
     EXPECT_EQ(faiss::try_extract_index_ivf(&refine), &ivf);
     const faiss::Index* const_view = &idmap;
     EXPECT_EQ(faiss::extract_index_ivf(const_view), &ivf);
+
+    faiss::IndexPreTransform pretransform(&idmap);
+    EXPECT_EQ(faiss::extract_index_ivf(&pretransform), &ivf);
 }
 
 TEST(IVFlib, ReportsWhenThereIsNone) {

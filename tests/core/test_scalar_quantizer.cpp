@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -194,6 +195,49 @@ TEST(ScalarQuantizer, RangeStats) {
     sq.rangestat_arg = 0.5f;  // widen by half the range on each side
     sq.train(n, x.data());
     EXPECT_NEAR(sq.trained[d], 2.0, 0.01);
+}
+
+// RS_minmax and RS_meanstd are computed in one row-major pass; they must equal, to the
+// bit, the per-column statistics (extremes, double sums in row order).
+TEST(ScalarQuantizer, OnePassRangesEqualPerColumnStatistics) {
+    const size_t d = 7, n = 513;
+    std::vector<float> x = faiss::test::random_vectors(n, d, 9);
+    for (auto rs : {ScalarQuantizer::RS_minmax, ScalarQuantizer::RS_meanstd}) {
+        for (float arg : {0.0f, 0.3f}) {
+            for (auto qtype : {ScalarQuantizer::QT_8bit, ScalarQuantizer::QT_8bit_uniform}) {
+                ScalarQuantizer sq(d, qtype);
+                sq.rangestat = rs;
+                sq.rangestat_arg = arg;
+                sq.train(n, x.data());
+                const bool uniform = qtype == ScalarQuantizer::QT_8bit_uniform;
+                const size_t ncols = uniform ? 1 : d, nvals = uniform ? n * d : n;
+                for (size_t j = 0; j < ncols; j++) {
+                    std::vector<float> col(nvals);
+                    for (size_t i = 0; i < nvals; i++)
+                        col[i] = uniform ? x[i] : x[i * d + j];
+                    float lo, hi;
+                    if (rs == ScalarQuantizer::RS_minmax) {
+                        auto mm = std::minmax_element(col.begin(), col.end());
+                        const float widen = (*mm.second - *mm.first) * arg;
+                        lo = arg != 0 ? *mm.first - widen : *mm.first;
+                        hi = arg != 0 ? *mm.second + widen : *mm.second;
+                    } else {
+                        double s1 = 0, s2 = 0;
+                        for (float v : col)
+                            s1 += v, s2 += double(v) * v;
+                        const double mean = s1 / double(nvals);
+                        const double var = s2 / double(nvals) - mean * mean;
+                        const double sd = var <= 0 ? 1.0 : std::sqrt(var);
+                        lo = float(mean - sd * arg);
+                        hi = float(mean + sd * arg);
+                    }
+                    EXPECT_EQ(sq.trained[j], lo) << "rs " << int(rs) << " column " << j;
+                    EXPECT_EQ(sq.trained[ncols + j], hi - lo)
+                        << "rs " << int(rs) << " column " << j;
+                }
+            }
+        }
+    }
 }
 
 // Code-domain distances agree with distances to the decoded vectors.

@@ -260,6 +260,39 @@ std::vector<IndexCase> tiny_index_cases() {
              return ivf<IndexIVFScalarQuantizer>(6, 4, 2, METRIC_L2, DirectMap::NoMap, false,
                                                  SQ::QT_8bit);
          }},
+        {"HNSWFlat", [] { return filled<IndexHNSWFlat>(5, 66, 4, 2); }},
+        {"HNSWPQ", [] { return filled<IndexHNSWPQ>(16, 67, 4, 2, 2, 2); }},
+        {"HNSWSQ_IP",
+         [] { return filled<IndexHNSWSQ>(6, 68, 4, SQ::QT_fp16, 2, METRIC_INNER_PRODUCT); }},
+        {"IDMap", [] { return idmap(false, 2); }},
+        {"RR_Flat",
+         [] { return pretransform({new RandomRotationMatrix(4, 4)}, new IndexFlatL2(4), 3, 4); }},
+        {"PCA_Norm_Flat",
+         [] {
+             return pretransform({new PCAMatrix(4, 2), new NormalizationTransform(2)},
+                                 new IndexFlatIP(2), 6, 4);
+         }},
+        {"LinearT_Center_Remap",
+         [] {
+             auto* lt = new LinearTransform(4, 4, true);
+             lt->A = {0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0};
+             lt->b = {0.5f, 0, 0, -1};
+             lt->is_trained = true;
+             return pretransform(
+                 {new CenteringTransform(4), lt, new RemapDimensionsTransform(4, 6, true)},
+                 new IndexFlatL2(6), 8, 4);
+         }},
+        {"Refine_SQ",
+         [] {
+             auto r = std::make_unique<IndexRefine>(
+                 new IndexFlatIP(4),
+                 new IndexScalarQuantizer(4, SQ::QT_6bit, METRIC_INNER_PRODUCT));
+             r->own_fields = r->own_refine_index = true;
+             const auto x = data(5, 4, 9);
+             r->train(5, x.data());
+             r->add(5, x.data());
+             return std::unique_ptr<Index>(std::move(r));
+         }},
         {"RefineFlat",
          [] {
              auto r = std::make_unique<IndexRefineFlat>(new IndexFlatL2(4));

@@ -183,6 +183,26 @@ TEST(IndexIOFormat, SaveKeepsPermissions) {
     std::remove(path.c_str());
 }
 
+TEST(IndexIOFormat, SaveThroughSymlinkAndToDevices) {
+    const std::string dir = ::testing::TempDir();
+    const std::string target = dir + "faiss_io_target_" + std::to_string(::getpid()) + ".index";
+    const std::string link = dir + "faiss_io_link_" + std::to_string(::getpid()) + ".index";
+    IndexFlatL2 index(2);
+    write_index(&index, target.c_str());
+    ASSERT_EQ(::symlink(target.c_str(), link.c_str()), 0);
+    const float v[2] = {1, 2};
+    index.add(1, v);
+    write_index(&index, link.c_str());
+    struct stat st;
+    ASSERT_EQ(::lstat(link.c_str(), &st), 0);
+    EXPECT_TRUE(S_ISLNK(st.st_mode));
+    std::unique_ptr<Index> back(read_index(target.c_str()));
+    EXPECT_EQ(back->ntotal, 1);
+    write_index(&index, "/dev/null");
+    std::remove(link.c_str());
+    std::remove(target.c_str());
+}
+
 TEST(IndexIOFormat, UnknownSizeStreamGrowsWithData) {
     // A reader that cannot tell its size: a lying count must fail at the end of the data,
     // not allocate the declared size.

@@ -26,7 +26,8 @@ def _indexes():
            faiss.IndexIVFScalarQuantizer(faiss.IndexFlatL2(D), D, 4,
                                          faiss.ScalarQuantizer.QT_8bit),
            faiss.IndexRefineFlat(faiss.IndexPQ(D, 2, 4)),
-           faiss.IndexPreTransform(faiss.PCAMatrix(D, 4), faiss.IndexFlatL2(4))]
+           faiss.IndexPreTransform(faiss.PCAMatrix(D, 4), faiss.IndexFlatL2(4)),
+           faiss.IndexHNSWFlat(D, 8), faiss.IndexHNSWSQ(D, faiss.ScalarQuantizer.QT_8bit, 8)]
     for index in out:
         index.train(xb)
         index.add(xb)
