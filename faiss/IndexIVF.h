@@ -12,8 +12,8 @@
 // stops a query's scan once that many codes were visited (the list under way is
 // finished). A batch is cut into one slice of queries per thread, each assigned and
 // scanned by that thread alone; a single query that visits many codes is scanned in
-// parallel over its probed lists. When a slice's queries visit each list at least once
-// on average, the slice is scanned list by list (every list read once for all of its
+// parallel over its probed lists. When a slice's queries visit each list half a time
+// or more on average, the slice is scanned list by list (every list read once for all of its
 // queries, in parts that stay in cache, rather than once per query), provided the
 // scanner switches queries cheaply, max_codes is 0 and store_pairs is off; the results
 // are the same.

@@ -79,9 +79,10 @@ void finish_heap(bool keep_max, size_t k, float* heap_s, idx_t* heap_i) {
 constexpr size_t kListMajorChunkBytes = size_t(256) << 10;
 
 /// List-major scanning needs the queries of a group to visit each list at least this
-/// many times on average: below, most lists are read once either way and the grouping
-/// (O(nlist) per group) is pure cost.
-constexpr size_t kListMajorMinVisits = 1;
+/// many times on average. Even half a visit pays: queries crowd onto the popular lists
+/// (clustered d=128, IVF1024, nprobe 1, 1000 queries: 1.5x faster than query by query);
+/// far below, most lists are read once either way and the O(nlist) grouping is pure cost.
+constexpr double kListMajorMinVisits = 0.5;
 
 /// The entries q * nprobe + j of queries [q0, q1) grouped by probed list (counting sort,
 /// so each list's entries keep the query order): list l owns
@@ -295,7 +296,7 @@ void IndexIVF::search_preassigned(idx_t n, const float* x, idx_t k, const idx_t*
     const size_t nthreads = size_t(std::max(1, std::min(max_threads, int(n))));
     bool list_major = false;
     if (!over_probes && mode == 0 && n > 1 && p.max_codes == 0 && !store_pairs &&
-        size_t(n) / nthreads * p.nprobe >= kListMajorMinVisits * nlist) {
+        double(size_t(n) / nthreads * p.nprobe) >= kListMajorMinVisits * double(nlist)) {
         std::unique_ptr<InvertedListScanner> probe(get_InvertedListScanner(false, p.sel));
         list_major = probe->cheap_query_switch();
     }
