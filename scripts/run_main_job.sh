@@ -3,7 +3,9 @@
 # cached in data/minilm/) and runs tools/embedding_search on them, which prints recall
 # against exact search and queries per second.
 #
-#   scripts/run_main_job.sh [embedding_search options, e.g. --index Flat --k 10]
+#   scripts/run_main_job.sh [embedding_search options, e.g. --index HNSW32 --params efSearch=64]
+#
+# Without options it searches with three indexes in turn: Flat (exact), HNSW32 and IVF256,SQ8.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,6 +20,20 @@ bash "$repo_root/scripts/build.sh" embedding_search
 HF_HUB_OFFLINE=1 "$repo_root/.venv/bin/python" "$repo_root/scripts/make_embeddings.py" \
   --out "$data_dir"
 
-echo "run_main_job.sh: searching"
-"$build_dir/tools/embedding_search" "$data_dir/base.fvecs" "$data_dir/queries.fvecs" "$@"
+search() {
+  "$build_dir/tools/embedding_search" "$data_dir/base.fvecs" "$data_dir/queries.fvecs" "$@"
+}
+if (($#)); then
+  echo "run_main_job.sh: searching"
+  search "$@"
+else
+  # Without options: exact search (the baseline), then two approximate indexes that trade
+  # a little recall for speed: a graph (HNSW) and an inverted file over 8-bit codes.
+  for config in "Flat" "HNSW32 efSearch=64" "IVF256,SQ8 nprobe=16"; do
+    read -r index params <<<"$config"
+    echo
+    echo "run_main_job.sh: searching with index \"$index\"${params:+ ($params)}"
+    search --index "$index" ${params:+--params "$params"}
+  done
+fi
 echo "run_main_job.sh: done in $((SECONDS - start)) s"
