@@ -45,6 +45,7 @@ struct Clustering::RunState {
     std::vector<idx_t> assign;
     std::chrono::steady_clock::time_point t0;
     double t_search = 0;
+    int redo = 0;  // current run, for the empty-cluster split stream
 };
 
 void Clustering::post_process_centroids() {
@@ -86,9 +87,10 @@ void Clustering::lloyd_iteration(RunState& s, int iter, Index& index) {
     const double imbalance = km::imbalance_factor(size_t(s.n), k, s.assign.data());
 
     std::vector<idx_t> sizes = km::cluster_sizes(size_t(s.n), k, s.assign.data(), s.weights);
-    const int nsplit =
-        km::reseed_empty_clusters(d, size_t(s.n), k, c0, s.x, s.weights, s.dis.data(), s.similarity,
-                                  s.assign.data(), sizes, centroids.data());
+    // A different stream per run and iteration, the same for any thread count.
+    const uint64_t split_seed = (uint64_t(int64_t(seed)) * 0x9E3779B97F4A7C15ULL) ^
+                                (uint64_t(s.redo) << 32) ^ uint64_t(iter);
+    const int nsplit = km::reseed_empty_clusters(d, k, c0, split_seed, sizes, centroids.data());
     post_process_centroids();
 
     index.reset();
@@ -107,6 +109,7 @@ void Clustering::lloyd_iteration(RunState& s, int iter, Index& index) {
 }
 
 double Clustering::run_once(RunState& s, int redo, Index& index) {
+    s.redo = redo;
     centroids.resize(k * d);
     std::copy(s.input_centroids.begin(), s.input_centroids.end(), centroids.begin());
     const uint64_t init_seed = uint64_t(int64_t(seed)) + 1 + uint64_t(redo) * 15486557ULL;

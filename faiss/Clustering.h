@@ -18,13 +18,15 @@
 //      (weighted) mean of its points.
 //
 // Empty clusters: after the update, each cluster left without points (in increasing id
-// order; with weights, without points of weight > 0) is given the training point that
-// was worst served by the assignment (largest weighted distance, or
-// smallest similarity for inner-product indexes) among clusters that keep at least one
-// point; that point moves to the empty cluster and its former cluster's centroid is
-// recomputed without it. Each reseeded cluster counts in nsplit. For squared L2 this
-// never increases the objective (the moved point costs 0, the donor's mean only gets
-// better), so with an exact L2 index the recorded objective is non-increasing.
+// order; with weights, without points of weight > 0) splits a populous one: the donor is
+// drawn with probability proportional to its member count minus one, the empty centroid
+// becomes the donor's centroid plus a tiny random-sign step (1/1024 of its RMS value) and
+// the donor moves the same step the other way; the next assignment divides the donor's
+// points between the two. Each reseeded cluster counts in nsplit. (Moving an empty
+// centroid onto the worst-served point instead, an earlier rule here, spends centroids
+// on outliers: PQ and IVF codebooks trained that way lost 0.02-0.04 recall@1 against
+// Faiss.) A split can raise the objective slightly for one iteration; without empty
+// clusters the recorded objective of an exact L2 index is non-increasing.
 //
 // Objective: sum over training points of weight * distance to the assigned centroid as
 // returned by the index (weight 1 without x_weights), i.e. the sum of squared L2
@@ -36,8 +38,7 @@
 // OpenMP threads (each centroid is summed by one thread in point order, in double).
 //
 // Differences from Faiss: results are not bitwise those of Faiss (different random
-// generator; Faiss reseeds an empty cluster by splitting a random large cluster, which
-// can raise the objective); verbose prints one line per iteration.
+// generator and split perturbation); verbose prints one line per iteration.
 //
 // Thread safety: a Clustering object is used by one thread at a time; train() uses
 // OpenMP internally and needs exclusive access to the index it is given.

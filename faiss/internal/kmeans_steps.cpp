@@ -192,74 +192,49 @@ void CentroidSums::write_means(float* centroids) const {
     }
 }
 
-namespace {
-
-// Points with weight > 0, worst served first (ties: lower index first). Only the first
-// `want` positions are sorted.
-std::vector<idx_t> worst_served(size_t n, const float* weights, const float* dis, bool similarity,
-                                size_t want) {
-    std::vector<idx_t> cand;
-    cand.reserve(n);
-    for (size_t i = 0; i < n; i++) {
-        if (!weights || weights[i] > 0) cand.push_back(idx_t(i));
-    }
-    auto badness = [&](idx_t i) {
-        const double w = weights ? weights[i] : 1.0;
-        return similarity ? -double(dis[i]) : w * double(dis[i]);
-    };
-    auto worse = [&](idx_t a, idx_t b) {
-        const double ba = badness(a), bb = badness(b);
-        return ba > bb || (ba == bb && a < b);
-    };
-    want = std::min(want, cand.size());
-    std::partial_sort(cand.begin(), cand.begin() + want, cand.end(), worse);
-    cand.resize(want);
-    return cand;
-}
-
-}  // namespace
-
-int reseed_empty_clusters(size_t d, size_t n, size_t k, size_t c0, const float* x,
-                          const float* weights, const float* dis, bool similarity, idx_t* assign,
-                          std::vector<idx_t>& sizes, float* centroids) {
+int reseed_empty_clusters(size_t d, size_t k, size_t c0, uint64_t seed, std::vector<idx_t>& sizes,
+                          float* centroids) {
     std::vector<size_t> empty;
     for (size_t c = c0; c < k; c++) {
         if (sizes[c] == 0) empty.push_back(c);
     }
     if (empty.empty()) return 0;
 
-    // Most candidates are accepted; widen to every point only if donors run out.
-    std::vector<idx_t> cand = worst_served(n, weights, dis, similarity, 2 * empty.size() + 32);
-    bool all_sorted = false;
-    std::vector<size_t> donors;
-    size_t pos = 0;
+    Rng rng(seed);
     int nsplit = 0;
     for (size_t e : empty) {
-        for (;;) {
-            if (pos == cand.size()) {
-                if (all_sorted) break;
-                cand = worst_served(n, weights, dis, similarity, n);
-                all_sorted = true;
-                if (pos == cand.size()) break;
-            }
-            const idx_t p = cand[pos++];
-            const size_t c = size_t(assign[p]);
-            if (sizes[c] < 2) continue;
-            sizes[c]--;
-            sizes[e] = 1;
-            assign[p] = idx_t(e);
-            std::memcpy(centroids + e * d, x + size_t(p) * d, d * sizeof(float));
-            if (c >= c0) donors.push_back(c);
-            nsplit++;
-            break;
+        // A donor is drawn with probability proportional to its members beyond the first,
+        // so populous clusters get split and one-point clusters never.
+        uint64_t spare = 0;
+        for (size_t c = 0; c < k; c++) {
+            if (sizes[c] > 1) spare += uint64_t(sizes[c] - 1);
         }
-    }
-    std::sort(donors.begin(), donors.end());
-    donors.erase(std::unique(donors.begin(), donors.end()), donors.end());
-    if (!donors.empty()) {
-        CentroidSums sums(d, k, std::move(donors));
-        sums.add(n, x, weights, assign);
-        sums.write_means(centroids);
+        if (spare == 0) break;
+        uint64_t r = rng.below(spare);
+        size_t donor = 0;
+        for (;; donor++) {
+            if (sizes[donor] <= 1) continue;
+            if (r < uint64_t(sizes[donor] - 1)) break;
+            r -= uint64_t(sizes[donor] - 1);
+        }
+        // The two centroids start a tiny step apart on either side of the donor's, in a
+        // random sign direction scaled to the centroid's magnitude; the next assignment
+        // divides the donor's points between them. A frozen donor does not move.
+        float* ce = centroids + e * d;
+        float* cd = centroids + donor * d;
+        double sumsq = 0;
+        for (size_t j = 0; j < d; j++)
+            sumsq += double(cd[j]) * double(cd[j]);
+        const float step = float(std::sqrt(sumsq / double(d))) / 1024.0f + 1e-12f;
+        const bool donor_moves = donor >= c0;
+        for (size_t j = 0; j < d; j++) {
+            const float delta = rng.below(2) ? step : -step;
+            ce[j] = cd[j] + delta;
+            if (donor_moves) cd[j] -= delta;
+        }
+        sizes[e] = sizes[donor] / 2;
+        sizes[donor] -= sizes[e];
+        nsplit++;
     }
     return nsplit;
 }

@@ -78,12 +78,12 @@ class CentroidSums {
     std::vector<double> sums_, wsum_;
 };
 
-/// Reseed the clusters in [c0, k) that have no member (rule in faiss/Clustering.h).
-/// dis (n) are the assignment distances, similarity tells whether larger is better.
-/// Updates assign, sizes and the affected centroids; returns how many were reseeded.
-int reseed_empty_clusters(size_t d, size_t n, size_t k, size_t c0, const float* x,
-                          const float* weights, const float* dis, bool similarity, idx_t* assign,
-                          std::vector<idx_t>& sizes, float* centroids);
+/// Reseed the clusters in [c0, k) that have no member (rule in faiss/Clustering.h): each
+/// takes half of a populous cluster, drawn with the seeded generator. Updates sizes and
+/// the centroids involved (a donor below c0, i.e. frozen, keeps its centroid); returns
+/// how many were reseeded.
+int reseed_empty_clusters(size_t d, size_t k, size_t c0, uint64_t seed, std::vector<idx_t>& sizes,
+                          float* centroids);
 
 /// k * sum(size_c^2) / (sum size_c)^2 over the member counts of every cluster.
 double imbalance_factor(size_t n, size_t k, const idx_t* assign);

@@ -3,8 +3,10 @@
 #include "common/test_utils.h"
 
 #include <faiss/IndexFlat.h>
+#include <faiss/internal/kmeans_steps.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <numeric>
@@ -78,7 +80,7 @@ void means_of(size_t d, size_t n, size_t k, const float* x, const float* w,
 }  // namespace
 
 LloydReference reference_lloyd(size_t d, size_t n, size_t k, const float* x, const float* w,
-                               const std::vector<float>& init, int niter) {
+                               const std::vector<float>& init, int niter, int seed) {
     LloydReference ref;
     std::vector<float> cent = init;
     std::vector<idx_t> assign(n);
@@ -104,33 +106,35 @@ LloydReference reference_lloyd(size_t d, size_t n, size_t k, const float* x, con
         ref.obj.push_back(obj);
         means_of(d, n, k, x, w, assign, all, cent);
 
-        // Empty clusters, in id order, take the worst-served remaining point.
-        std::vector<size_t> order;
-        for (size_t i = 0; i < n; i++) {
-            if (!w || w[i] > 0) order.push_back(i);
-        }
-        auto bad = [&](size_t i) { return (w ? w[i] : 1.0) * dis[i]; };
-        std::stable_sort(order.begin(), order.end(),
-                         [&](size_t a, size_t b) { return bad(a) > bad(b); });
-        size_t pos = 0;
+        // Empty clusters, in id order, split a donor drawn by member count beyond one:
+        // the same draws as the library (its generator, its seed per iteration).
+        internal::kmeans::Rng rng((uint64_t(int64_t(seed)) * 0x9E3779B97F4A7C15ULL) ^ uint64_t(it));
         int nsplit = 0;
-        std::vector<size_t> donors;
         for (size_t e = 0; e < k; e++) {
             if (count[e] != 0) continue;
-            while (pos < order.size()) {
-                const size_t p = order[pos++];
-                const size_t c = size_t(assign[p]);
-                if (count[c] < 2) continue;
-                count[c]--;
-                count[e] = 1;
-                assign[p] = idx_t(e);
-                std::memcpy(cent.data() + e * d, x + p * d, d * sizeof(float));
-                donors.push_back(c);
-                nsplit++;
-                break;
+            uint64_t spare = 0;
+            for (size_t c = 0; c < k; c++)
+                spare += count[c] > 1 ? uint64_t(count[c] - 1) : 0;
+            if (spare == 0) break;
+            uint64_t r = rng.below(spare);
+            size_t donor = 0;
+            while (count[donor] <= 1 || r >= uint64_t(count[donor] - 1)) {
+                if (count[donor] > 1) r -= uint64_t(count[donor] - 1);
+                donor++;
             }
+            double sumsq = 0;
+            for (size_t j = 0; j < d; j++)
+                sumsq += double(cent[donor * d + j]) * double(cent[donor * d + j]);
+            const float step = float(std::sqrt(sumsq / double(d))) / 1024.0f + 1e-12f;
+            for (size_t j = 0; j < d; j++) {
+                const float delta = rng.below(2) ? step : -step;
+                cent[e * d + j] = cent[donor * d + j] + delta;
+                cent[donor * d + j] -= delta;
+            }
+            count[e] = count[donor] / 2;
+            count[donor] -= count[e];
+            nsplit++;
         }
-        means_of(d, n, k, x, w, assign, donors, cent);
         ref.nsplit.push_back(nsplit);
     }
     ref.centroids = cent;

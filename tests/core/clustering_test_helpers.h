@@ -37,11 +37,12 @@ struct LloydReference {
 };
 
 /// Lloyd iterations in double precision from the given k initial centroids (squared L2,
-/// exact argmin with ties to the lower id), weighted means, empty clusters reseeded with
-/// the worst-served point whose cluster keeps >= 1 point (faiss/Clustering.h). Centroids
-/// are rounded to float after each update, as the library stores them.
+/// exact argmin with ties to the lower id), weighted means, empty clusters split from a
+/// donor drawn as faiss/Clustering.h says, with the library's generator and the seed of
+/// a first run (nredo index 0) of a Clustering whose seed is `seed`. Centroids are
+/// rounded to float after each update, as the library stores them.
 LloydReference reference_lloyd(size_t d, size_t n, size_t k, const float* x, const float* weights,
-                               const std::vector<float>& init, int niter);
+                               const std::vector<float>& init, int niter, int seed = 1234);
 
 /// Sum over points of weight * squared distance to the nearest centroid, in double.
 double reference_objective(size_t d, size_t n, size_t k, const float* x, const float* centroids,
