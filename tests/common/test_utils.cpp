@@ -7,6 +7,7 @@
 #include <limits>
 #include <numeric>
 #include <random>
+#include <set>
 #include <string>
 
 namespace faiss::test {
@@ -15,7 +16,8 @@ std::vector<float> random_vectors(size_t n, size_t d, uint64_t seed) {
     std::mt19937_64 rng(seed);
     std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
     std::vector<float> x(n * d);
-    for (auto& v : x) v = uniform(rng);
+    for (auto& v : x)
+        v = uniform(rng);
     return x;
 }
 
@@ -23,11 +25,13 @@ std::vector<float> clustered_vectors(size_t n, size_t d, size_t nclusters, uint6
     std::mt19937_64 rng(seed);
     std::normal_distribution<float> normal(0.0f, 1.0f);
     std::vector<float> centers(nclusters * d);
-    for (auto& v : centers) v = 4.0f * normal(rng);
+    for (auto& v : centers)
+        v = 4.0f * normal(rng);
     std::vector<float> x(n * d);
     for (size_t i = 0; i < n; i++) {
         size_t c = rng() % nclusters;
-        for (size_t j = 0; j < d; j++) x[i * d + j] = centers[c * d + j] + normal(rng);
+        for (size_t j = 0; j < d; j++)
+            x[i * d + j] = centers[c * d + j] + normal(rng);
     }
     return x;
 }
@@ -38,19 +42,29 @@ double reference_distance(const float* x, const float* y, size_t d, MetricType m
     for (size_t j = 0; j < d; j++) {
         double a = x[j], b = y[j];
         switch (metric) {
-            case METRIC_INNER_PRODUCT: acc += a * b; break;
-            case METRIC_L2: acc += (a - b) * (a - b); break;
-            case METRIC_L1: acc += std::fabs(a - b); break;
-            case METRIC_Linf: acc = std::max(acc, std::fabs(a - b)); break;
-            case METRIC_Lp: acc += std::pow(std::fabs(a - b), double(metric_arg)); break;
+            case METRIC_INNER_PRODUCT:
+                acc += a * b;
+                break;
+            case METRIC_L2:
+                acc += (a - b) * (a - b);
+                break;
+            case METRIC_L1:
+                acc += std::fabs(a - b);
+                break;
+            case METRIC_Linf:
+                acc = std::max(acc, std::fabs(a - b));
+                break;
+            case METRIC_Lp:
+                acc += std::pow(std::fabs(a - b), double(metric_arg));
+                break;
         }
     }
     return acc;
 }
 
-void reference_knn(const float* xq, size_t nq, const float* xb, size_t nb, size_t d,
-                   size_t k, MetricType metric, std::vector<double>& distances,
-                   std::vector<idx_t>& labels, float metric_arg) {
+void reference_knn(const float* xq, size_t nq, const float* xb, size_t nb, size_t d, size_t k,
+                   MetricType metric, std::vector<double>& distances, std::vector<idx_t>& labels,
+                   float metric_arg) {
     const bool similarity = is_similarity_metric(metric);
     distances.assign(nq * k, similarity ? -std::numeric_limits<double>::infinity()
                                         : std::numeric_limits<double>::infinity());
@@ -80,6 +94,16 @@ void expect_code(ErrorCode code, const std::function<void()>& call, const char* 
         EXPECT_EQ(e.code(), code) << e.what();
         if (needle) EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
     }
+}
+
+size_t count_overlap(const idx_t* labels, const idx_t* truth, size_t nq, size_t k) {
+    size_t hits = 0;
+    for (size_t i = 0; i < nq; i++) {
+        const std::set<idx_t> row(truth + i * k, truth + (i + 1) * k);
+        for (size_t j = 0; j < k; j++)
+            hits += row.count(labels[i * k + j]);
+    }
+    return hits;
 }
 
 }  // namespace faiss::test

@@ -25,13 +25,16 @@ double reference_distance(const float* x, const float* y, size_t d, MetricType m
 
 /// Exact k-NN by brute force in double precision. Output nq x k, padded like Faiss.
 /// Ties are broken by smaller id.
-void reference_knn(const float* xq, size_t nq, const float* xb, size_t nb, size_t d,
-                   size_t k, MetricType metric, std::vector<double>& distances,
-                   std::vector<idx_t>& labels, float metric_arg = 0);
+void reference_knn(const float* xq, size_t nq, const float* xb, size_t nb, size_t d, size_t k,
+                   MetricType metric, std::vector<double>& distances, std::vector<idx_t>& labels,
+                   float metric_arg = 0);
 
 /// Expects call() to throw a FaissException with the given code and, when needle is
 /// given, a message containing it (GoogleTest failure otherwise).
-void expect_code(ErrorCode code, const std::function<void()>& call,
-                 const char* needle = nullptr);
+void expect_code(ErrorCode code, const std::function<void()>& call, const char* needle = nullptr);
+
+/// Sum over the nq rows of how many of the k labels of a row appear among the k labels of
+/// the same row of truth (both nq x k): divide by nq * k for the mean recall@k overlap.
+size_t count_overlap(const idx_t* labels, const idx_t* truth, size_t nq, size_t k);
 
 }  // namespace faiss::test

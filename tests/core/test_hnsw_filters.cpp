@@ -123,12 +123,7 @@ TEST(IndexHNSWSQ, RecallAgainstItsStorage) {
         std::vector<idx_t> I(nq * 10), Ir(nq * 10);
         index.search(idx_t(nq), xq.data(), 10, D.data(), I.data());
         index.storage->search(idx_t(nq), xq.data(), 10, Dr.data(), Ir.data());
-        size_t hits = 0;
-        for (size_t i = 0; i < nq; i++) {
-            std::set<idx_t> truth(Ir.begin() + i * 10, Ir.begin() + (i + 1) * 10);
-            for (size_t j = 0; j < 10; j++)
-                hits += truth.count(I[i * 10 + j]);
-        }
+        const size_t hits = faiss::test::count_overlap(I.data(), Ir.data(), nq, 10);
         EXPECT_GE(double(hits) / double(nq * 10), 0.9) << metric_name(m);
         // Distances are the storage's (decoded-vector) distances.
         EXPECT_NEAR(D[0], Dr[0], 1e-3 * std::abs(Dr[0]) + 1e-4);
@@ -148,12 +143,7 @@ TEST(IndexHNSWPQ, RecallAgainstItsStorage) {
     std::vector<idx_t> I(nq * 10), Ir(nq * 10);
     index.search(idx_t(nq), xq.data(), 10, D.data(), I.data());
     index.storage->search(idx_t(nq), xq.data(), 10, Dr.data(), Ir.data());
-    size_t hits = 0;
-    for (size_t i = 0; i < nq; i++) {
-        std::set<idx_t> truth(Ir.begin() + i * 10, Ir.begin() + (i + 1) * 10);
-        for (size_t j = 0; j < 10; j++)
-            hits += truth.count(I[i * 10 + j]);
-    }
+    const size_t hits = faiss::test::count_overlap(I.data(), Ir.data(), nq, 10);
     EXPECT_GE(double(hits) / double(nq * 10), 0.85);
     expect_code(ErrorCode::invalid_argument, [] { IndexHNSWPQ bad(16, 5, 16); });
 }

@@ -18,7 +18,6 @@
 
 #include <functional>
 #include <memory>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -55,12 +54,7 @@ double recall_of(Index& index, faiss::MetricType metric) {
     std::vector<float> dis(nq * k);
     std::vector<idx_t> lab(nq * k);
     index.search(idx_t(nq), xq.data(), idx_t(k), dis.data(), lab.data());
-    size_t hits = 0;
-    for (size_t i = 0; i < nq; i++) {
-        std::set<idx_t> truth(rl.begin() + i * k, rl.begin() + (i + 1) * k);
-        for (size_t j = 0; j < k; j++)
-            hits += truth.count(lab[i * k + j]);
-    }
+    const size_t hits = faiss::test::count_overlap(lab.data(), rl.data(), nq, k);
     return double(hits) / double(nq * k);
 }
 

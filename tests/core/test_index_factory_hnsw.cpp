@@ -14,7 +14,6 @@
 #include "common/test_utils.h"
 
 #include <memory>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -46,12 +45,7 @@ double recall_of(Index& index) {
     std::vector<float> dis(nq * k);
     std::vector<idx_t> lab(nq * k);
     index.search(idx_t(nq), xq.data(), idx_t(k), dis.data(), lab.data());
-    size_t hits = 0;
-    for (size_t i = 0; i < nq; i++) {
-        std::set<idx_t> truth(rl.begin() + i * k, rl.begin() + (i + 1) * k);
-        for (size_t j = 0; j < k; j++)
-            hits += truth.count(lab[i * k + j]);
-    }
+    const size_t hits = faiss::test::count_overlap(lab.data(), rl.data(), nq, k);
     return double(hits) / double(nq * k);
 }
 

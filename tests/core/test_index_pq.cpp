@@ -85,12 +85,7 @@ double recall_at(const IndexPQ& index, size_t k) {
     std::vector<idx_t> rI;
     faiss::test::reference_knn(data().xq.data(), kNq, data().xb.data(), kNb, kD, k,
                                index.metric_type, rD, rI);
-    size_t hits = 0;
-    for (size_t q = 0; q < kNq; q++) {
-        std::set<idx_t> truth(rI.begin() + q * k, rI.begin() + (q + 1) * k);
-        for (size_t r = 0; r < k; r++)
-            hits += truth.count(I[q * k + r]);
-    }
+    const size_t hits = faiss::test::count_overlap(I.data(), rI.data(), kNq, k);
     return double(hits) / double(kNq * k);
 }
 

@@ -109,12 +109,7 @@ TEST(IndexIVFFlat, RecallAtSmallNprobe) {
     std::vector<idx_t> l(f.nq * k);
     f.ivf->nprobe = 3;
     f.ivf->search(idx_t(f.nq), f.xq.data(), k, d.data(), l.data());
-    size_t hits = 0;
-    for (size_t i = 0; i < f.nq; i++) {
-        std::set<idx_t> truth(rl.begin() + i * k, rl.begin() + (i + 1) * k);
-        for (idx_t j = 0; j < k; j++)
-            hits += truth.count(l[i * k + j]);
-    }
+    const size_t hits = faiss::test::count_overlap(l.data(), rl.data(), f.nq, k);
     double recall = double(hits) / double(f.nq * k);
     EXPECT_GT(recall, 0.8) << "recall@10 at nprobe=3 of 16 lists";
     // results sorted, labels distinct
@@ -522,8 +517,8 @@ TEST(IndexIVFFlat, ListMajorBatchEqualsPerQueryScan) {
         ivf.train(idx_t(nb), xb.data());
         ivf.add(idx_t(nb), xb.data());
         ASSERT_GT(ivf.get_list_size(0) + ivf.get_list_size(1), 8192u);
-        for (const faiss::IDSelector* sel : {(const faiss::IDSelector*)nullptr,
-                                             (const faiss::IDSelector*)&odd_half}) {
+        for (const faiss::IDSelector* sel :
+             {(const faiss::IDSelector*)nullptr, (const faiss::IDSelector*)&odd_half}) {
             for (int threads : {1, 2}) {
                 faiss::SearchParametersIVF p;
                 p.nprobe = 3;

@@ -18,7 +18,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <set>
 #include <vector>
 
 using faiss::idx_t;
@@ -46,12 +45,7 @@ double recall_at_k(const faiss::Index& index, const std::vector<float>& xb,
     std::vector<double> rD;
     std::vector<idx_t> rI;
     faiss::test::reference_knn(xq.data(), nq, xb.data(), nb, d, k, faiss::METRIC_L2, rD, rI);
-    size_t hits = 0;
-    for (size_t q = 0; q < nq; q++) {
-        std::set<idx_t> truth(rI.begin() + q * k, rI.begin() + (q + 1) * k);
-        for (size_t r = 0; r < k; r++)
-            hits += truth.count(I[q * k + r]);
-    }
+    const size_t hits = faiss::test::count_overlap(I.data(), rI.data(), nq, k);
     return double(hits) / double(nq * k);
 }
 

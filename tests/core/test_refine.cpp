@@ -14,7 +14,6 @@
 
 #include <functional>
 #include <memory>
-#include <set>
 #include <vector>
 
 using faiss::idx_t;
@@ -39,12 +38,7 @@ struct Data {
 };
 
 double recall_at(const Data& data, const std::vector<idx_t>& lab, size_t k) {
-    size_t hits = 0;
-    for (size_t i = 0; i < data.nq; i++) {
-        std::set<idx_t> truth(data.rl.begin() + i * k, data.rl.begin() + (i + 1) * k);
-        for (size_t j = 0; j < k; j++)
-            hits += truth.count(lab[i * k + j]);
-    }
+    const size_t hits = faiss::test::count_overlap(lab.data(), data.rl.data(), data.nq, k);
     return double(hits) / double(data.nq * k);
 }
 

@@ -17,7 +17,6 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <set>
 #include <vector>
 
 using faiss::idx_t;
@@ -357,12 +356,7 @@ double recall_at_k(QT t, size_t nb, size_t nq, size_t d, size_t k) {
     std::vector<idx_t> Ie(nq * k), Is(nq * k);
     exact.search(idx_t(nq), xq.data(), idx_t(k), De.data(), Ie.data());
     index.search(idx_t(nq), xq.data(), idx_t(k), Ds.data(), Is.data());
-    size_t hits = 0;
-    for (size_t q = 0; q < nq; q++) {
-        std::set<idx_t> truth(Ie.begin() + q * k, Ie.begin() + (q + 1) * k);
-        for (size_t r = 0; r < k; r++)
-            hits += truth.count(Is[q * k + r]);
-    }
+    const size_t hits = faiss::test::count_overlap(Is.data(), Ie.data(), nq, k);
     return double(hits) / double(nq * k);
 }
 

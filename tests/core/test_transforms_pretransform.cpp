@@ -18,7 +18,6 @@
 
 #include <cmath>
 #include <memory>
-#include <set>
 #include <vector>
 
 using faiss::idx_t;
@@ -29,12 +28,7 @@ namespace {
 
 /// Fraction of the reference top-k found in the result's top-k.
 double recall(size_t nq, size_t k, const std::vector<idx_t>& ref, const std::vector<idx_t>& got) {
-    size_t hits = 0;
-    for (size_t q = 0; q < nq; q++) {
-        std::set<idx_t> truth(ref.begin() + q * k, ref.begin() + (q + 1) * k);
-        for (size_t j = 0; j < k; j++)
-            hits += truth.count(got[q * k + j]);
-    }
+    const size_t hits = faiss::test::count_overlap(got.data(), ref.data(), nq, k);
     return double(hits) / double(nq * k);
 }
 
