@@ -198,3 +198,32 @@ TEST_F(CliErrors, FailedBuildLeavesAnExistingIndexUntouched) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(CliErrors, GroundtruthAndBenchBadInput) {
+    const auto x9 = faiss::test::random_vectors(10, 9, 4);
+    write_vecs(dir + "/q9.fvecs", x9, 9);
+    const std::string gt_out = " --output " + dir + "/gt.ivecs";
+    expect_error("groundtruth --base " + dir + "/b.fvecs --queries " + dir + "/q9.fvecs" + gt_out,
+                 {"q9.fvecs", "dimension 9", "does not match the base (d=8)"});
+    expect_error("groundtruth --base " + dir + "/nope.fvecs --queries " + dir + "/q.fvecs" + gt_out,
+                 {"nope.fvecs", "cannot open"});
+    expect_error("groundtruth --base " + dir + "/b.fvecs --queries " + dir + "/q.fvecs --output " +
+                     dir + "/nodir/gt.ivecs",
+                 {"nodir/gt.ivecs"});
+    const std::string fv = read_bytes(dir + "/b.fvecs");
+    write_bytes(dir + "/t.fvecs", fv.substr(0, fv.size() - 5));
+    expect_error("groundtruth --base " + dir + "/t.fvecs --queries " + dir + "/q.fvecs" + gt_out,
+                 {"t.fvecs", "truncated"});
+
+    const std::string bench = "bench --index " + dir + "/flat.index --queries ";
+    expect_error(bench + dir + "/q.fvecs --gt " + dir + "/nogt.ivecs", {"nogt.ivecs"});
+    expect_error(bench + dir + "/q9.fvecs --gt " + dir + "/q.fvecs", {"q9.fvecs", "dimension 9"});
+    expect_error(bench + dir + "/q.fvecs --gt " + dir + "/q.fvecs", {"q.fvecs", "integers"});
+    expect_error(
+        "bench --index " + dir + "/b.fvecs --queries " + dir + "/q.fvecs --gt " + dir + "/q.fvecs",
+        {"b.fvecs", "cannot read index"});
+}
+
+}  // namespace
