@@ -218,3 +218,46 @@ def test_kill_9_loses_no_acknowledged_write(tmp_path):
         assert len(live) <= ntotal <= len(live) + len(in_doubt)
     finally:
         s.stop()
+
+
+@pytest.mark.parametrize("factory", ["IVF8,Flat", "HNSW16", "PQ4x4"])
+def test_writable_index_types(tmp_path, factory):
+    """Indexes with ids of their own (IVF) and without (HNSW, PQ: wrapped in IndexIDMap)
+    take adds and removes, through a checkpoint and a restart."""
+    rng = np.random.default_rng(6)
+    xb = rng.standard_normal((300, D)).astype(np.float32)
+    index = faiss.index_factory(D, factory)
+    index.train(xb)
+    index.add(xb[:200])
+    if factory.startswith("IVF"):
+        index.nprobe = 8
+    faiss.write_index(index, str(tmp_path / "v.index"))
+    s = start(tmp_path)
+    try:
+        add(s, range(200, 300), xb[200:])
+        assert s.request("POST", "/v1/indexes/v/remove", {"ids": [0, 250]})[0] == 200
+        queries = xb[[1, 2, 250, 260, 0]]
+        before = s.search("v", queries.tolist(), k=5)[1]["results"]
+        status, body = s.request("POST", "/v1/indexes/v/checkpoint")
+        assert status == 200, body
+        after = s.search("v", queries.tolist(), k=5)[1]["results"]
+        for r in before + after:
+            assert 0 not in r["ids"] and 250 not in r["ids"]
+        if not factory.startswith("PQ"):  # PQ distances are approximate; others exact here
+            assert [r["ids"][0] for r in after[:4]] == [1, 2, after[2]["ids"][0], 260]
+            assert before == after
+        s.kill()
+        s = start(tmp_path)
+        assert s.search("v", queries.tolist(), k=5)[1]["results"] == after
+        assert s.request("GET", "/v1/indexes/v")[1]["ntotal"] == 298
+    finally:
+        s.stop()
+
+
+def test_untrained_index_is_not_writable(tmp_path):
+    faiss.write_index(faiss.index_factory(D, "IVF8,Flat"), str(tmp_path / "v.index"))
+    import subprocess
+    env = dict(os.environ, FAISS_SERVE_API_KEY=KEY)
+    r = subprocess.run([CLI, "serve", "--port", "0", "--index", f"v={tmp_path}/v.index", "--data-dir",
+                        str(tmp_path / "data")], capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 2 and "not trained" in r.stderr, r.stderr

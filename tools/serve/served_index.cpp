@@ -144,7 +144,7 @@ void ServedIndex::apply(const LogRecord& r) {
         chunk->x = r.x;
         chunk->ids = r.ids;
         chunk->seqs.assign(r.ids.size(), r.seq);
-        publish(with_added(*cur, std::move(chunk), r.seq, r.d));
+        publish(with_added(*cur, std::move(chunk), r.seq));
     } else {
         publish(with_removed(*cur, r.ids, r.seq));
     }
@@ -164,7 +164,7 @@ uint64_t ServedIndex::add(const std::vector<int64_t>& ids, std::vector<float> x)
     r.ids = ids;
     r.x = chunk->x;
     segment_->append(r);
-    const auto next = with_added(*cur, std::move(chunk), r.seq, r.d);
+    const auto next = with_added(*cur, std::move(chunk), r.seq);
     publish(next);
     lock.unlock();
     if (needs_checkpoint(*next)) bg_cv_.notify_all();

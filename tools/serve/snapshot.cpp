@@ -1,6 +1,8 @@
 // Copy-on-write snapshots: publishing writes, searching base + delta, merging.
 #include "snapshot.h"
 
+#include <faiss/IndexHNSW.h>
+#include <faiss/IndexIDMap.h>
 #include <faiss/clone_index.h>
 #include <faiss/utils/distances.h>
 
@@ -47,6 +49,32 @@ void search_chunk(const Snapshot& s, const DeltaChunk& c, const float* q, size_t
     }
 }
 
+/// index.remove_ids(sel), except for IndexIDMap over IndexHNSW: HNSW keeps the slots of
+/// removed vectors (ntotal unchanged), which IndexIDMap::remove_ids refuses; there the
+/// positions are removed, the graph compacted and id_map renumbered to match.
+void remove_from(faiss::Index& index, const faiss::IDSelector& sel) {
+    auto* map = dynamic_cast<faiss::IndexIDMap*>(&index);
+    auto* hnsw = map ? dynamic_cast<faiss::IndexHNSW*>(map->index) : nullptr;
+    if (!hnsw) {
+        index.remove_ids(sel);
+        return;
+    }
+    std::vector<faiss::idx_t> positions;
+    for (size_t i = 0; i < map->id_map.size(); i++) {
+        if (sel.is_member(map->id_map[i])) positions.push_back(faiss::idx_t(i));
+    }
+    if (positions.empty()) return;
+    hnsw->remove_ids(faiss::IDSelectorBatch(positions.size(), positions.data()));
+    std::vector<faiss::idx_t> old_to_new(size_t(hnsw->ntotal));
+    hnsw->compact(old_to_new.data());
+    std::vector<faiss::idx_t> ids(size_t(hnsw->ntotal));
+    for (size_t i = 0; i < old_to_new.size(); i++) {
+        if (old_to_new[i] >= 0) ids[size_t(old_to_new[i])] = map->id_map[i];
+    }
+    map->id_map = std::move(ids);
+    map->ntotal = hnsw->ntotal;
+}
+
 }  // namespace
 
 bool Snapshot::visible(int64_t id, uint64_t add_seq) const {
@@ -70,7 +98,7 @@ bool ServeSelector::is_member(faiss::idx_t id) const {
 }
 
 std::shared_ptr<const Snapshot> with_added(const Snapshot& s, std::shared_ptr<DeltaChunk> chunk,
-                                           uint64_t seq, size_t) {
+                                           uint64_t seq) {
     auto next = std::make_shared<Snapshot>(s);
     next->delta_size += chunk->size();
     next->chunks.push_back(std::move(chunk));
@@ -129,8 +157,7 @@ faiss::Index* merged_base(const Snapshot& s) {
         gone.reserve(s.tombstones->size());
         for (const auto& t : *s.tombstones)
             gone.push_back(t.first);
-        faiss::IDSelectorBatch sel(gone.size(), gone.data());
-        index->remove_ids(sel);
+        remove_from(*index, faiss::IDSelectorBatch(gone.size(), gone.data()));
     }
     const size_t d = size_t(index->d);
     std::vector<float> x;

@@ -54,7 +54,7 @@ struct ServeSelector : faiss::IDSelector {
 /// A new snapshot: s plus the chunk (seqs all > s.seq); merges trailing chunks of
 /// similar size so that a search visits O(log n) chunks.
 std::shared_ptr<const Snapshot> with_added(const Snapshot& s, std::shared_ptr<DeltaChunk> chunk,
-                                           uint64_t seq, size_t d);
+                                           uint64_t seq);
 /// A new snapshot: s with tombstones for ids at seq.
 std::shared_ptr<const Snapshot> with_removed(const Snapshot& s, const std::vector<int64_t>& ids,
                                              uint64_t seq);
