@@ -18,6 +18,7 @@ const char* kUsage =
     "commands:\n"
     "  build        --base FILE --output INDEX [--factory STR] [--metric l2|ip]\n"
     "               [--train FILE] [--train-sample N] [--ids FILE] [--threads T]\n"
+    "               [--block ROWS]\n"
     "  search       --index INDEX --queries FILE [--k K] [--params STR] [--output FILE]\n"
     "               [--gt FILE] [--mmap] [--threads T]\n"
     "  info         --index INDEX\n"
