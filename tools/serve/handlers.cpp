@@ -21,6 +21,19 @@ void require_writable(const ServedIndex& index) {
     }
 }
 
+/// The request's vectors: "vectors", or "texts" embedded by the embedding endpoint.
+std::vector<float> input_vectors(ServiceState& st, const json& req, size_t d, size_t& n) {
+    if (!req.contains("texts")) return decode_vectors(req, d, st.cfg.max_batch, n);
+    if (req.contains("vectors")) throw ApiError(400, "give either vectors or texts, not both");
+    if (req.contains("dtype")) throw ApiError(400, "dtype applies only to base64 vectors");
+    if (!st.embedder)
+        throw ApiError(400,
+                       "texts need an embedding endpoint (start the service with --embed-url)");
+    const std::vector<std::string> texts = decode_texts(req, st.cfg.max_batch, size_t(1) << 16);
+    n = texts.size();
+    return st.embedder->embed(texts, d);
+}
+
 }  // namespace
 
 ServedIndex& ServiceState::find(const std::string& name) {
@@ -46,13 +59,13 @@ json index_info(const ServedIndex& index) {
 
 json handle_search(ServiceState& st, ServedIndex& index, const std::string& body) {
     const json req = parse_body(body);
-    check_fields(req, {"vectors", "dtype", "k", "params", "filter_ids"});
-    const auto snap = index.snapshot();
-    size_t n = 0;
-    const std::vector<float> x = decode_vectors(req, size_t(snap->base->d), st.cfg.max_batch, n);
+    check_fields(req, {"vectors", "texts", "dtype", "k", "params", "filter_ids"});
     const size_t k = decode_k(req, st.cfg.max_k);
     const CallOptions opts = decode_params(req);
     const std::vector<int64_t> filter = decode_ids(req, "filter_ids", st.cfg.max_ids, true);
+    size_t n = 0;
+    const std::vector<float> x = input_vectors(st, req, size_t(index.snapshot()->base->d), n);
+    const auto snap = index.snapshot();
     std::unordered_set<int64_t> allow(filter.begin(), filter.end());
 
     ServeSelector sel;
@@ -79,11 +92,10 @@ json handle_search(ServiceState& st, ServedIndex& index, const std::string& body
 json handle_add(ServiceState& st, ServedIndex& index, const std::string& body) {
     require_writable(index);
     const json req = parse_body(body);
-    check_fields(req, {"vectors", "dtype", "ids"});
-    size_t n = 0;
-    std::vector<float> x =
-        decode_vectors(req, size_t(index.snapshot()->base->d), st.cfg.max_batch, n);
+    check_fields(req, {"vectors", "texts", "dtype", "ids"});
     const std::vector<int64_t> ids = decode_ids(req, "ids", st.cfg.max_batch, false);
+    size_t n = 0;
+    std::vector<float> x = input_vectors(st, req, size_t(index.snapshot()->base->d), n);
     if (ids.size() != n) {
         throw ApiError(400, "ids has " + std::to_string(ids.size()) + " entries for " +
                                 std::to_string(n) + " vectors");
