@@ -162,7 +162,9 @@ std::unique_ptr<Index> read_index_hnsw(ReadStream& in, uint32_t t) {
     if (index->own_fields) delete index->storage;
     index->storage = storage.release();
     index->own_fields = true;
-    internal::advise_hnsw_memory(index->hnsw, index->storage);
+    // A mapped graph stays in the shared page cache, paged in on demand: collapsing it
+    // into huge pages would read it all now.
+    if (!in.mmap_requested()) internal::advise_hnsw_memory(index->hnsw, index->storage);
     return index;
 }
 
