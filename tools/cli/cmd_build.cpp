@@ -142,7 +142,8 @@ int cmd_build(int argc, char** argv) {
         }
         VectorFile& tf = train_file ? *train_file : base;
         size_t sample = size_t(args.get_int("train-sample", 0, 1, int64_t(1) << 40));
-        if (sample == 0 && tf.n() * d * sizeof(float) > kDefaultTrainBytes) {
+        if (sample == 0 &&
+            double(tf.n()) * double(d * sizeof(float)) > double(kDefaultTrainBytes)) {
             sample = kDefaultTrainBytes / (d * sizeof(float));
             std::printf(
                 "%s: %zu vectors are more than 1 GiB as float32: training on a random "

@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 
@@ -72,10 +73,12 @@ class TempFile {
         if (fd < 0) {
             throw CliError(target + ": cannot create a file there: " + std::strerror(errno));
         }
-        // mkstemp makes the file 0600; an index file gets the usual 0666 minus umask.
+        // mkstemp makes the file 0600: a replaced file keeps its mode, a new one gets the
+        // usual 0666 minus umask.
+        struct stat st;
         const mode_t mask = ::umask(0);
         ::umask(mask);
-        ::fchmod(fd, 0666 & ~mask);
+        ::fchmod(fd, ::stat(target.c_str(), &st) == 0 ? st.st_mode & 07777 : 0666 & ~mask);
         f_ = ::fdopen(fd, "wb");
         std::memcpy(g_tmp_path, path_.c_str(), path_.size() + 1);
         g_armed = 1;
@@ -153,11 +156,19 @@ void write_index_file(const faiss::Index& index, const std::string& path) {
         progress.finish();
         return;
     }
-    TempFile tmp(path);
+    // Through a symbolic link, the file it points to is replaced and the link kept.
+    std::string target = path;
+    if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+        if (char* real = ::realpath(path.c_str(), nullptr)) {
+            target = real;
+            std::free(real);
+        }
+    }
+    TempFile tmp(target);
     ProgressFileWriter writer(tmp.file(), progress);
     writer.name = path;
     faiss::write_index(&index, &writer);
-    tmp.commit(path);
+    tmp.commit(target);
     progress.finish();
 }
 
