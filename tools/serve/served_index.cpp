@@ -104,7 +104,10 @@ void ServedIndex::recover(const std::string& path) {
     } else {
         ckpt = files.checkpoints.back().first;
         const std::string& file = files.checkpoints.back().second;
-        publish(initial_snapshot(prepare_writable(faiss::read_index(file.c_str()), file), ckpt));
+        // Mapped: a snapshot's base is never modified (checkpoints merge into a clone),
+        // and checkpoint files are only ever replaced by new names, never rewritten.
+        faiss::Index* index = faiss::read_index(file.c_str(), faiss::IO_FLAG_MMAP);
+        publish(initial_snapshot(prepare_writable(index, file), ckpt));
     }
     checkpoint_seq_ = ckpt;
     for (const auto& seg : files.segments) {
