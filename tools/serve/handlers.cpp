@@ -122,7 +122,7 @@ json handle_checkpoint(ServedIndex& index) {
 
 std::string render_metrics(ServiceState& st) {
     std::string out = st.metrics.render();
-    std::vector<std::pair<std::string, double>> ntotal, delta, removes, seq, ckpt, ckpt_fail;
+    std::vector<std::pair<std::string, double>> ntotal, delta, removes, seq, ckpt, ckpt_fail, syncs;
     for (const auto& kv : st.indexes) {
         const ServedIndex& idx = *kv.second;
         const auto s = idx.snapshot();
@@ -132,6 +132,7 @@ std::string render_metrics(ServiceState& st) {
         seq.emplace_back(kv.first, double(s->seq));
         ckpt.emplace_back(kv.first, double(idx.checkpoints_done()));
         ckpt_fail.emplace_back(kv.first, double(idx.checkpoint_failures()));
+        syncs.emplace_back(kv.first, double(idx.log_fsyncs()));
     }
     append_metric(out, "faiss_serve_index_ntotal", "gauge",
                   "Vectors served (removed base vectors count until the next checkpoint).", ntotal);
@@ -145,6 +146,8 @@ std::string render_metrics(ServiceState& st) {
                   "Checkpoints written since start.", ckpt);
     append_metric(out, "faiss_serve_checkpoint_failures_total", "counter",
                   "Checkpoints that failed (writes stay in the log).", ckpt_fail);
+    append_metric(out, "faiss_serve_log_fsyncs_total", "counter",
+                  "fsyncs of the write log (one covers all the writes waiting for it).", syncs);
     append_metric(out, "faiss_serve_rejected_total", "counter",
                   "Requests answered 503 because the request queue was full.",
                   {{"", double(st.shed.load())}});
