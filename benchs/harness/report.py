@@ -151,19 +151,25 @@ def write_plots(args, env, dsets, rows, stem):
         print("matplotlib is not installed: no plots (bash scripts/install_deps.sh --bench "
               "installs it)", flush=True)
         return []
+    from matplotlib.lines import Line2D
+
     colors = plt.get_cmap("tab10")
     written = []
     for (dsname, threads), by_index in _groups(rows).items():
-        fig, ax = plt.subplots(figsize=(8, 5.5))
+        fig, ax = plt.subplots(figsize=(10, 5.5))
+        handles = []
         for i, (name, rs) in enumerate(by_index.items()):
             rs = [r for r in rs if "error" not in r]
             if not rs:
                 continue
             for lib, style, marker in (("ours", "-", "o"), ("faiss", "--", "x")):
                 ax.plot([r["recall_" + lib] for r in rs], [r["qps_" + lib] for r in rs],
-                        linestyle=style, marker=marker, color=colors(i % 10), markersize=5,
-                        label="%s (%s)" % (rs[0]["factory"],
-                                           "ours" if lib == "ours" else "faiss-cpu"))
+                        linestyle=style, marker=marker, color=colors(i % 10), markersize=5)
+            handles.append(Line2D([], [], color=colors(i % 10), marker="o",
+                                  label=rs[0]["factory"]))
+        handles += [Line2D([], [], color="black", linestyle="-", marker="o", label="ours"),
+                    Line2D([], [], color="black", linestyle="--", marker="x",
+                           label="faiss-cpu")]
         ds = next(d for d in dsets if d["name"] == dsname)
         ax.set_yscale("log")
         ax.set_xlabel("%d-recall@%d" % (args.k, args.k))
@@ -172,7 +178,7 @@ def write_plots(args, env, dsets, rows, stem):
                      % (dsname, ds["nb"], ds["d"], threads, "s" if threads > 1 else ""),
                      fontsize=10)
         ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=7, ncol=2, loc="lower left")
+        ax.legend(handles=handles, fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
         fig.text(0.99, 0.01, "%s, load %.1f-%.1f" % (env["date"][:16], env["load_start"][0],
                                                      env["load_end"][0]),
                  ha="right", fontsize=7, color="gray")

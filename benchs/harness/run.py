@@ -96,6 +96,9 @@ def parse_args(argv=None):
     p.add_argument("--out-name", default="harness",
                    help="result files <out-dir>/<out-name>.{csv,md,json}, "
                    "<out-name>_<dataset>.png")
+    p.add_argument("--from-json", metavar="PATH",
+                   help="measure nothing: rewrite the CSV, Markdown and plots from the JSON "
+                   "of an earlier run (with that run's settings)")
     p.add_argument("--quick", action="store_true",
                    help="tiny sizes (nb 5000, nq 200, 2 sweep points): smoke test only")
     args = p.parse_args(argv)
@@ -357,10 +360,24 @@ def environment(args, info):
                 load_start=os.getloadavg())
 
 
+def rewrite_from_json(args):
+    with open(args.from_json) as f:
+        saved = json.load(f)
+    old = argparse.Namespace(**saved["environment"]["args"])
+    old.out_dir, old.out_name = args.out_dir, args.out_name
+    os.makedirs(args.out_dir, exist_ok=True)
+    for path in report.write_all(old, saved["environment"], saved["datasets"], saved["rows"]):
+        print("wrote", os.path.relpath(path, REPO))
+    return 0
+
+
 def main(argv=None):
     args = parse_args(argv)
+    if args.from_json:
+        return rewrite_from_json(args)
     t_start = time.perf_counter()
     env = environment(args, {})
+    env["args"] = {k: v for k, v in vars(args).items() if k != "from_json"}
     print("load average at start: %.2f %.2f %.2f" % env["load_start"], flush=True)
     dsets = resolve_datasets(args)
     rows = []
