@@ -28,9 +28,11 @@ done
 
 # OpenBLAS explicitly (the OpenMP build): Debian's generic libblas is the slow reference
 # implementation. python3-venv/python3-pip: the project venv. swig: Python bindings.
+# libcpp-httplib-dev, nlohmann-json3-dev, pkg-config: HTTP and JSON of `faiss-cli serve`.
 # libbenchmark-dev: Google Benchmark, for the micro-benchmarks (benchs/micro).
 apt_packages=(g++ cmake make libopenblas-openmp-dev libgtest-dev libbenchmark-dev
-              python3 python3-venv python3-pip python3-dev swig)
+              python3 python3-venv python3-pip python3-dev swig
+              pkg-config libcpp-httplib-dev nlohmann-json3-dev)
 
 missing=()
 for pkg in "${apt_packages[@]}"; do

@@ -3,6 +3,10 @@
 # tests and the install/find_package test; pytest: the Python package from the build
 # tree). Exits non-zero on any failure.
 # Does not need the embedding model or its data.
+# Then builds the library and tests/io again with AddressSanitizer and
+# UndefinedBehaviorSanitizer (folder build-asan/, FAISS_ASAN_BUILD_DIR overrides) and runs
+# the index-file tests under them: truncations, byte corruptions, round trips.
+# FAISS_SKIP_SANITIZERS=1 skips that step (it adds a few minutes on 2 cores).
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,4 +21,19 @@ ctest --test-dir "$build_dir" --output-on-failure -j 2 --timeout 900
 echo "run_tests.sh: running the Python tests"
 FAISS_PYTHON_DIR="$build_dir/python" "${FAISS_VENV:-$repo_root/.venv}/bin/python" \
   -m pytest -q "$repo_root/tests/python"
+if [[ "${FAISS_SKIP_SANITIZERS:-0}" != 1 ]]; then
+  asan_dir="${FAISS_ASAN_BUILD_DIR:-$repo_root/build-asan}"
+  asan_start=$SECONDS
+  echo "run_tests.sh: building the index-file tests with ASan + UBSan in $asan_dir"
+  sanitize="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+  cmake -S "$repo_root" -B "$asan_dir" -DCMAKE_BUILD_TYPE=Sanitize \
+    -DCMAKE_CXX_FLAGS_SANITIZE="-O1 -g $sanitize" -DCMAKE_C_FLAGS_SANITIZE="-O1 -g $sanitize" \
+    -DCMAKE_EXE_LINKER_FLAGS_SANITIZE="$sanitize" -DCMAKE_SHARED_LINKER_FLAGS_SANITIZE="$sanitize" \
+    -DBUILD_TESTING=ON -DFAISS_ENABLE_C_API=OFF -DFAISS_ENABLE_PYTHON=OFF >/dev/null
+  cmake --build "$asan_dir" -j "${FAISS_BUILD_JOBS:-2}" --target test_io
+  echo "run_tests.sh: running the index-file tests under ASan + UBSan"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    "$asan_dir/tests/test_io" --gtest_brief=1
+  echo "run_tests.sh: sanitizer step done in $((SECONDS - asan_start)) s"
+fi
 echo "run_tests.sh: done in $((SECONDS - start)) s"

@@ -45,6 +45,15 @@ struct RangeSearchResult;
 struct SearchParametersHNSW : SearchParameters {
     /// Beam width on level 0 (max(efSearch, k) is used). Must be > 0.
     int efSearch = 16;
+    /// Stop the level-0 search once the closest candidate left to expand is farther
+    /// than the efSearch-th best result found (the stopping rule of the paper). false:
+    /// no such test; the search then expands at most efSearch nodes, taking every
+    /// neighbour met as a candidate (a fixed budget, as Faiss).
+    bool check_relative_distance = true;
+    /// Keep at most efSearch candidates waiting for expansion (the farthest are
+    /// dropped). Matters only without check_relative_distance: with it, a candidate
+    /// beyond the efSearch-th best result is never expanded either way.
+    bool bounded_queue = true;
 };
 
 struct HNSW {
@@ -72,6 +81,10 @@ struct HNSW {
     int efConstruction = 40;
     /// Default beam width of searches (SearchParametersHNSW overrides it per call).
     int efSearch = 16;
+    /// Defaults of SearchParametersHNSW::check_relative_distance and bounded_queue for
+    /// searches without a SearchParametersHNSW (Faiss's names).
+    bool check_relative_distance = true;
+    bool search_bounded_queue = true;
     /// When a full neighbour list must take a new link, it is pruned to
     /// (1 - prune_headroom) of its size (prune_headroom clamped to [0, 0.5]), so the next
     /// links append without pruning again (as Faiss 1.10+). Not stored in files.
@@ -113,8 +126,11 @@ struct HNSW {
     /// Link the n nodes ids (already in the level table, with empty lists) into the
     /// graph. x holds their vectors (n x d, row j for ids[j]), used as queries;
     /// storage must already hold them. Runs over the OpenMP threads.
+    /// keep_max_size_level0: a full level-0 list that must take a new link is pruned by
+    /// the heuristic and then refilled to its full size with the closest candidates
+    /// the heuristic dropped (denser level 0, as Faiss's flag of that name).
     void add_nodes(const Index& storage, size_t n, const storage_idx_t* ids, const float* x,
-                   bool verbose = false);
+                   bool verbose = false, bool keep_max_size_level0 = false);
 
     /// k nearest nodes to the query set in qdis: distances (metric values, best first)
     /// and labels, padded with -1 and +inf (-inf for similarities). efSearch and sel
@@ -143,6 +159,15 @@ struct HNSW {
 
     /// Drop every node (keeps M, efSearch, efConstruction).
     void reset();
+
+    /// Renumber the nodes: new node i is old node map[i] (map: size() entries, a
+    /// permutation of 0 .. size() - 1). Lists, entry point and removal marks follow.
+    /// @throws invalid_argument if map is null (non-empty graph) or not a permutation.
+    void permute_entries(const idx_t* map);
+
+    /// Empty the lists of one level (all slots -1) on every node.
+    /// @throws invalid_argument if level is not in [0, number of levels).
+    void clear_neighbor_tables(int level);
 
     /// Number of nodes.
     size_t size() const { return levels.size(); }

@@ -9,6 +9,7 @@
 #include <faiss/IndexPQ.h>
 #include <faiss/IndexScalarQuantizer.h>
 #include <faiss/index_io.h>
+#include <faiss/internal/hnsw_impl.h>
 #include <faiss/io/internal/records.h>
 #include <faiss/io/internal/registry.h>
 
@@ -158,6 +159,7 @@ std::unique_ptr<Index> read_index_hnsw(ReadStream& in, uint32_t t) {
     if (index->own_fields) delete index->storage;
     index->storage = storage.release();
     index->own_fields = true;
+    internal::advise_hnsw_memory(index->hnsw, index->storage);
     return index;
 }
 

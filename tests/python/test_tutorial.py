@@ -1,5 +1,7 @@
 """The tutorial's Python programs (tutorial/python/*.py) run to completion against this
-package. Each program checks its own results (asserts), so a wrong answer fails too."""
+package. Each program checks its own results (asserts), so a wrong answer fails too.
+A program exits with 77 when data it needs is missing (7-embeddings without the real
+embeddings of data/minilm): the test is then skipped with the program's message."""
 
 import glob
 import os
@@ -24,4 +26,6 @@ def test_tutorial_program_runs(program):
     env = dict(os.environ, PYTHONPATH=package_dir + os.pathsep + os.environ.get("PYTHONPATH", ""))
     result = subprocess.run([sys.executable, program], env=env, capture_output=True, text=True,
                             timeout=300)
+    if result.returncode == 77:
+        pytest.skip(result.stdout.strip())
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]

@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,9 +21,32 @@
 
 namespace faiss_cli_test {
 
+namespace {
+
+std::vector<std::string>& created_dirs() {
+    static std::vector<std::string> dirs;
+    return dirs;
+}
+
+// The folders hold only files (some tens of MB): removed when the test program exits.
+void remove_created_dirs() {
+    for (const auto& dir : created_dirs()) {
+        for (const auto& name : list_dir(dir))
+            unlink((dir + "/" + name).c_str());
+        rmdir(dir.c_str());
+    }
+}
+
+}  // namespace
+
 std::string make_temp_dir() {
     std::string tmpl = ::testing::TempDir() + "faiss_cli_XXXXXX";
-    if (!mkdtemp(&tmpl[0])) ADD_FAILURE() << "mkdtemp failed";
+    if (!mkdtemp(&tmpl[0])) {
+        ADD_FAILURE() << "mkdtemp failed";
+        return tmpl;
+    }
+    if (created_dirs().empty()) std::atexit(remove_created_dirs);
+    created_dirs().push_back(tmpl);
     return tmpl;
 }
 
@@ -41,6 +65,41 @@ CliRun run_cli(const std::string& args) {
     const int raw = pclose(pipe);
     r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
     r.err = read_bytes(err_path);
+    std::remove(err_path);
+    return r;
+}
+
+CliRun run_cli_measured(const std::string& args, long& max_rss_kb) {
+    std::vector<std::string> words{std::string(FAISS_TOOLS_DIR) + "/faiss-cli"};
+    std::istringstream split(args);
+    for (std::string w; split >> w;)
+        words.push_back(w);
+    std::vector<char*> argv;
+    for (auto& w : words)
+        argv.push_back(&w[0]);
+    argv.push_back(nullptr);
+    char out_path[] = "/tmp/faiss_cli_stdout_XXXXXX", err_path[] = "/tmp/faiss_cli_stderr_XXXXXX";
+    const int out_fd = mkstemp(out_path), err_fd = mkstemp(err_path);
+    CliRun r;
+    max_rss_kb = -1;
+    const pid_t pid = out_fd >= 0 && err_fd >= 0 ? fork() : -1;
+    if (pid == 0) {  // only async-signal-safe calls between fork and exec
+        dup2(out_fd, 1);
+        dup2(err_fd, 2);
+        execv(argv[0], argv.data());
+        _exit(127);
+    }
+    int raw = 0;
+    struct rusage usage;
+    if (pid > 0 && wait4(pid, &raw, 0, &usage) == pid) {
+        r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+        max_rss_kb = usage.ru_maxrss;
+    }
+    close(out_fd);
+    close(err_fd);
+    r.out = read_bytes(out_path);
+    r.err = read_bytes(err_path);
+    std::remove(out_path);
     std::remove(err_path);
     return r;
 }

@@ -21,6 +21,10 @@ struct CliRun {
 /// Runs "faiss-cli <args>" (stdout is a pipe, so progress comes as plain lines).
 CliRun run_cli(const std::string& args);
 
+/// As run_cli, without a shell (args are split at spaces), and also gives the peak
+/// resident memory of the faiss-cli process in KiB.
+CliRun run_cli_measured(const std::string& args, long& max_rss_kb);
+
 /// A fresh temporary folder per test.
 std::string make_temp_dir();
 

@@ -6,6 +6,8 @@
 #include "common/test_utils.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
@@ -230,6 +232,31 @@ TEST_F(CliCommands, HnswInfoParamsAndDefaultSweep) {
     ASSERT_EQ(bench.status, 0) << bench.err;
     for (const char* v : {"efSearch=16 ", "efSearch=512 ", "Pareto front"})
         EXPECT_NE(bench.out.find(v), std::string::npos) << v << "\n" << bench.out;
+}
+
+}  // namespace
+
+namespace {
+
+// The index replaces an existing file whole: through a symbolic link the file it points to
+// is replaced (the link stays), and a replaced file keeps its permission bits.
+TEST_F(CliCommands, BuildReplacesThroughSymlinkKeepingMode) {
+    const size_t d = 8, nb = 40;
+    write_vecs(dir + "/b.fvecs", faiss::test::random_vectors(nb, d, 31), d);
+    write_bytes(dir + "/real.index", "old contents");
+    ASSERT_EQ(chmod((dir + "/real.index").c_str(), 0640), 0);
+    ASSERT_EQ(symlink("real.index", (dir + "/link.index").c_str()), 0);
+    CliRun b = run_cli("build --base " + dir + "/b.fvecs --output " + dir + "/link.index");
+    ASSERT_EQ(b.status, 0) << b.out << b.err;
+    struct stat st;
+    ASSERT_EQ(lstat((dir + "/link.index").c_str(), &st), 0);
+    EXPECT_TRUE(S_ISLNK(st.st_mode));
+    ASSERT_EQ(stat((dir + "/real.index").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 07777, 0640u);
+    CliRun info = run_cli("info --index " + dir + "/real.index");
+    ASSERT_EQ(info.status, 0) << info.err;
+    EXPECT_NE(info.out.find("ntotal: 40"), std::string::npos) << info.out;
+    EXPECT_EQ(list_dir(dir).size(), 3u) << "a temporary file was left behind";
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "common/test_utils.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -167,6 +168,62 @@ TEST_F(CliErrors, TruncatedFiles) {
                      dir + "/res.npy",
                  {"t.index", "cannot read index"});
     expect_error("info --index " + dir + "/t.index", {"t.index"});
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(CliErrors, OutputPathProblemsFailBeforeAnyWork) {
+    expect_error("build --base " + dir + "/b.fvecs --output " + dir + "/nodir/x.index",
+                 {"nodir/x.index", "does not exist"});
+    expect_error("build --base " + dir + "/b.fvecs --output " + dir, {dir, "is a directory"});
+    if (access("/dev/full", W_OK) == 0) {
+        // A device is written in place; a full disk is one line and status 2, not a crash.
+        expect_error("build --base " + dir + "/b.fvecs --output /dev/full", {"/dev/full"});
+    }
+}
+
+TEST_F(CliErrors, FailedBuildLeavesAnExistingIndexUntouched) {
+    const std::string before = read_bytes(dir + "/flat.index");
+    ASSERT_FALSE(before.empty());
+    // Row 30 has another dimension: found while adding, after the index was trained.
+    std::string bad = read_bytes(dir + "/b.fvecs");
+    bad[30 * (4 + 4 * d)] = 7;
+    write_bytes(dir + "/row30.fvecs", bad);
+    expect_error("build --factory IVF4,Flat --base " + dir + "/row30.fvecs --block 16 --output " +
+                     dir + "/flat.index",
+                 {"row30.fvecs", "row 30 has dimension 7"});
+    EXPECT_EQ(read_bytes(dir + "/flat.index"), before);
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(CliErrors, GroundtruthAndBenchBadInput) {
+    const auto x9 = faiss::test::random_vectors(10, 9, 4);
+    write_vecs(dir + "/q9.fvecs", x9, 9);
+    const std::string gt_out = " --output " + dir + "/gt.ivecs";
+    expect_error("groundtruth --base " + dir + "/b.fvecs --queries " + dir + "/q9.fvecs" + gt_out,
+                 {"q9.fvecs", "dimension 9", "does not match the base (d=8)"});
+    expect_error("groundtruth --base " + dir + "/nope.fvecs --queries " + dir + "/q.fvecs" + gt_out,
+                 {"nope.fvecs", "cannot open"});
+    expect_error("groundtruth --base " + dir + "/b.fvecs --queries " + dir + "/q.fvecs --output " +
+                     dir + "/nodir/gt.ivecs",
+                 {"nodir/gt.ivecs"});
+    const std::string fv = read_bytes(dir + "/b.fvecs");
+    write_bytes(dir + "/t.fvecs", fv.substr(0, fv.size() - 5));
+    expect_error("groundtruth --base " + dir + "/t.fvecs --queries " + dir + "/q.fvecs" + gt_out,
+                 {"t.fvecs", "truncated"});
+
+    const std::string bench = "bench --index " + dir + "/flat.index --queries ";
+    expect_error(bench + dir + "/q.fvecs --gt " + dir + "/nogt.ivecs", {"nogt.ivecs"});
+    expect_error(bench + dir + "/q9.fvecs --gt " + dir + "/q.fvecs", {"q9.fvecs", "dimension 9"});
+    expect_error(bench + dir + "/q.fvecs --gt " + dir + "/q.fvecs", {"q.fvecs", "integers"});
+    expect_error(
+        "bench --index " + dir + "/b.fvecs --queries " + dir + "/q.fvecs --gt " + dir + "/q.fvecs",
+        {"b.fvecs", "cannot read index"});
 }
 
 }  // namespace

@@ -3,11 +3,11 @@
 #include "cli.h"
 #include "progress.h"
 #include "vector_file.h"
+#include "write_index.h"
 
 #include <faiss/FaissException.h>
 #include <faiss/Index.h>
 #include <faiss/index_factory.h>
-#include <faiss/index_io.h>
 #include <faiss/simd/simd_level.h>
 
 #include <omp.h>
@@ -28,6 +28,11 @@ faiss::MetricType parse_metric(const std::string& s) {
 }
 
 namespace {
+
+// Without --train-sample, training uses the whole training file up to this many bytes of
+// float32 and a random sample of a larger one, so that the default never needs a base
+// larger than memory in memory (k-means samples 256 points per centroid anyway).
+constexpr size_t kDefaultTrainBytes = size_t(1) << 30;
 
 /// Training vectors: the whole file, or `sample` distinct rows drawn at random (seeded).
 std::vector<float> load_training(VectorFile& f, size_t sample) {
@@ -102,6 +107,7 @@ int cmd_build(int argc, char** argv) {
     const InputOptions in = input_options(args);
     apply_threads(args);
     const std::string out = args.required("output");
+    check_index_path(out);
     const std::string factory = args.get("factory", "Flat");
     const faiss::MetricType metric = parse_metric(args.get("metric", "l2"));
 
@@ -135,7 +141,15 @@ int cmd_build(int argc, char** argv) {
             }
         }
         VectorFile& tf = train_file ? *train_file : base;
-        const size_t sample = size_t(args.get_int("train-sample", 0, 1, int64_t(1) << 40));
+        size_t sample = size_t(args.get_int("train-sample", 0, 1, int64_t(1) << 40));
+        if (sample == 0 &&
+            double(tf.n()) * double(d * sizeof(float)) > double(kDefaultTrainBytes)) {
+            sample = kDefaultTrainBytes / (d * sizeof(float));
+            std::printf(
+                "%s: %zu vectors are more than 1 GiB as float32: training on a random "
+                "sample of %zu (--train-sample N to choose)\n",
+                tf.path().c_str(), tf.n(), sample);
+        }
         std::vector<float> xt = load_training(tf, sample);
         const size_t nt = xt.size() / d;
         std::printf("training on %zu vectors of %s\n", nt, tf.path().c_str());
@@ -149,7 +163,7 @@ int cmd_build(int argc, char** argv) {
     add_base(*index, base, ids.get(), size_t(block));
     std::printf("writing %s (%lld vectors)\n", out.c_str(), (long long)index->ntotal);
     std::fflush(stdout);
-    run_with_progress("writing", [&] { faiss::write_index(index.get(), out.c_str()); });
+    write_index_file(*index, out);
     return 0;
 }
 

@@ -82,6 +82,10 @@ int cmd_groundtruth(int argc, char** argv) {
     VectorFile base(args.required("base"), in);
     VectorFile qf(args.required("queries"), in);
     const size_t d = base.d();
+    if (qf.d() != d) {
+        throw CliError(qf.path() + ": dimension " + std::to_string(qf.d()) +
+                       " does not match the base (d=" + std::to_string(d) + ")");
+    }
     const std::vector<float> xq = read_queries(qf, d);
     const size_t nq = qf.n();
     const size_t block = size_t(args.get_int(

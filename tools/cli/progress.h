@@ -1,6 +1,7 @@
 #pragma once
-// Progress reports on stdout: on a terminal one line redrawn in place (percentage, rate,
-// elapsed, ETA); otherwise plain lines every few seconds, so logs stay readable.
+// Progress reports on stdout: on a terminal one line redrawn in place (a bar, percentage,
+// elapsed, ETA); otherwise plain lines every 2 seconds (FAISS_CLI_PROGRESS_INTERVAL=S
+// changes that), so logs stay readable.
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -10,8 +11,10 @@ namespace faiss_cli {
 
 class Progress {
   public:
-    /// total = 0: the amount of work is unknown, only the elapsed time is shown.
-    Progress(std::string label, size_t total);
+    enum class Unit { items, bytes };
+    /// total = 0: the amount of work is unknown, only the elapsed time is shown. Bytes
+    /// are shown in MiB.
+    Progress(std::string label, size_t total, Unit unit = Unit::items);
     /// done units so far (monotonic); cheap when called often.
     void update(size_t done);
     /// Final line: "label: done in 1.23 s".
@@ -23,7 +26,9 @@ class Progress {
 
     std::string label_;
     size_t total_;
+    Unit unit_;
     bool tty_;
+    double interval_;
     std::chrono::steady_clock::time_point start_, last_;
 };
 

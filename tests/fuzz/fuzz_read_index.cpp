@@ -1,0 +1,187 @@
+// libFuzzer target over the index-file reader (tests/fuzz/README.md: how to build and run).
+//
+// Each input is read as an index (read_index from a byte buffer), as a VectorTransform
+// and as a ProductQuantizer. A FaissException is a normal outcome: the reader refused the
+// bytes. Anything else is a finding: a crash or sanitizer report, another exception type
+// (std::bad_alloc included: the reader must refuse sizes before allocating them), an
+// allocation over -malloc_limit_mb, or one of the consistency checks below failing
+// (reported with abort() so that libFuzzer saves the input).
+//
+// After a successful read the index is used a little (one search, reconstructing what it
+// returned, saving it and reading the saved bytes back), so that a file which loads into
+// a structurally inconsistent index is caught when the index is used, not only when it
+// is read.
+
+#include <faiss/FaissException.h>
+#include <faiss/Index.h>
+#include <faiss/RangeSearchResult.h>
+#include <faiss/VectorTransform.h>
+#include <faiss/index_io.h>
+#include <faiss/io/io.h>
+#include <faiss/quantizers/ProductQuantizer.h>
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+namespace {
+
+// A reader that cannot tell how many bytes remain (a pipe, a Python callback): the reader
+// then grows arrays as bytes arrive instead of checking sizes up front.
+struct UnsizedReader : faiss::IOReader {
+    const uint8_t* data;
+    size_t size;
+    size_t rp = 0;
+    UnsizedReader(const uint8_t* d, size_t n) : data(d), size(n) {}
+    size_t operator()(void* p, size_t item, size_t n) override {
+        if (item == 0) return 0;
+        const size_t k = std::min(n, (size - rp) / item);
+        if (k > 0) std::memcpy(p, data + rp, k * item);
+        rp += k * item;
+        return k;
+    }
+};
+
+[[noreturn]] void finding(const char* what, const char* detail) {
+    std::fprintf(stderr, "fuzz_read_index finding: %s%s%s\n", what, detail ? ": " : "",
+                 detail ? detail : "");
+    std::abort();
+}
+
+std::unique_ptr<faiss::Index> read_sized(const uint8_t* data, size_t size) {
+    faiss::BufferIOReader reader(data, size);
+    return std::unique_ptr<faiss::Index>(faiss::read_index(&reader));
+}
+
+// Use the index as a caller would: searches (k = 3, and k past ntotal), a range search,
+// reconstructing what came back, encoding and decoding. Errors the index reports
+// (FaissException) are fine: they are how an unusual but valid index says no.
+template <class F>
+void allow_refusal(F&& f) {
+    try {
+        f();
+    } catch (const faiss::FaissException&) {
+    }
+}
+
+void exercise(const faiss::Index& index) {
+    std::vector<float> query(size_t(index.d), 0.25f);
+    for (size_t j = 0; j < query.size(); j += 3)
+        query[j] = -1.5f;
+    std::vector<faiss::idx_t> labels(3, -1);
+    for (int64_t k : {int64_t(3), std::min<int64_t>(index.ntotal + 2, 64)}) {
+        std::vector<float> distances(size_t(k));
+        std::vector<faiss::idx_t> found(size_t(k), -1);
+        allow_refusal([&] { index.search(1, query.data(), k, distances.data(), found.data()); });
+        if (k == 3) labels = found;
+    }
+    allow_refusal([&] {
+        faiss::RangeSearchResult result(1);
+        index.range_search(1, query.data(), 10.0f, &result);
+    });
+    std::vector<float> recons(size_t(index.d) * 2);
+    for (faiss::idx_t key : {labels[0], faiss::idx_t(0)}) {
+        if (key < 0) continue;
+        allow_refusal([&] { index.reconstruct(key, recons.data()); });
+    }
+    allow_refusal(
+        [&] { index.reconstruct_n(0, std::min<faiss::idx_t>(index.ntotal, 2), recons.data()); });
+    allow_refusal([&] {
+        std::vector<uint8_t> code(index.sa_code_size());
+        index.sa_encode(1, query.data(), code.data());
+        index.sa_decode(1, code.data(), recons.data());
+    });
+}
+
+// What was read must save, and the saved bytes must read again.
+void check_round_trip(const faiss::Index* index) {
+    faiss::VectorIOWriter writer;
+    try {
+        faiss::write_index(index, &writer);
+    } catch (const faiss::FaissException& e) {
+        if (e.code() == faiss::ErrorCode::unsupported) return;  // e.g. a type read-only here
+        finding("a loaded index cannot be saved", e.what());
+    }
+    try {
+        read_sized(writer.data.data(), writer.data.size());
+    } catch (const faiss::FaissException& e) {
+        finding("a saved index cannot be read back", e.what());
+    }
+}
+
+void fuzz_index(const uint8_t* data, size_t size) {
+    std::unique_ptr<faiss::Index> index;
+    bool sized_ok = false;
+    try {
+        index = read_sized(data, size);
+        sized_ok = true;
+    } catch (const faiss::FaissException&) {
+    }
+    // Both readers must agree: the unsized path must neither accept more nor less.
+    bool unsized_ok = false;
+    try {
+        UnsizedReader reader(data, size);
+        std::unique_ptr<faiss::Index> again(faiss::read_index(&reader));
+        unsized_ok = true;
+    } catch (const faiss::FaissException&) {
+    }
+    if (sized_ok != unsized_ok) finding("sized and unsized readers disagree", nullptr);
+    if (!index) return;
+    exercise(*index);
+    check_round_trip(index.get());
+}
+
+void fuzz_transform(const uint8_t* data, size_t size) {
+    std::unique_ptr<faiss::VectorTransform> vt;
+    try {
+        faiss::BufferIOReader reader(data, size);
+        vt.reset(faiss::read_VectorTransform(&reader));
+    } catch (const faiss::FaissException&) {
+        return;
+    }
+    if (!vt || !vt->is_trained) return;
+    std::vector<float> x(size_t(vt->d_in), 0.5f), y(size_t(vt->d_out));
+    try {
+        vt->apply_noalloc(1, x.data(), y.data());
+        vt->reverse_transform(1, y.data(), x.data());
+    } catch (const faiss::FaissException&) {
+    }
+}
+
+void fuzz_pq(const uint8_t* data, size_t size) {
+    std::unique_ptr<faiss::ProductQuantizer> pq;
+    try {
+        faiss::BufferIOReader reader(data, size);
+        pq.reset(faiss::read_ProductQuantizer(&reader));
+    } catch (const faiss::FaissException&) {
+        return;
+    }
+    std::vector<float> x(pq->d, 0.5f);
+    std::vector<uint8_t> code(pq->code_size);
+    try {
+        pq->compute_codes(x.data(), code.data(), 1);
+        pq->decode(code.data(), x.data(), 1);
+    } catch (const faiss::FaissException&) {
+    }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+    // One input at a time on a shared machine; a thread team per search would dominate.
+    omp_set_num_threads(1);
+    return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    fuzz_index(data, size);
+    fuzz_transform(data, size);
+    fuzz_pq(data, size);
+    return 0;
+}
