@@ -8,7 +8,10 @@
 //   IndexHNSWPQ(d, pq_m, M, pq_nbits = 8, metric)     product-quantized vectors
 //
 // Knobs: hnsw.efConstruction (build beam width, default 40), hnsw.efSearch (search beam
-// width, default 16) or per call SearchParametersHNSW{efSearch, sel}.
+// width, default 16) or per call SearchParametersHNSW{efSearch, check_relative_distance,
+// bounded_queue, sel}. Graph edits as Faiss: permute_entries, init_level0 with
+// init_level_0_from_knngraph, shrink_level_0_neighbors, reorder_links,
+// keep_max_size_level0.
 //
 // Filtered search (params->sel): the graph is walked through every node, but only
 // members of sel become results. When few ids pass, walking the graph to find k of
