@@ -10,6 +10,7 @@ import sys
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 from run_hnsw_vs_faiss import qps_at_recall  # noqa: E402
 
@@ -49,18 +50,17 @@ def _curve(rs):
 
 
 def equal_recall_ratio(rs):
-    """QPS ratio at the highest recall both curves reach (interpolated), or None."""
+    """(recall, QPS ratio) at the highest recall both curves reach, interpolated in
+    (recall, log QPS) between sweep points; None when the recall ranges do not overlap."""
     pts = _curve(rs)
     if len(pts) < 2:
         return None
-    top = min(max(p["ours"]["recall"] for p in pts), max(p["faiss"]["recall"] for p in pts))
-    low = max(min(p["ours"]["recall"] for p in pts), min(p["faiss"]["recall"] for p in pts))
-    for target in (0.99, 0.95, 0.9, 0.8, 0.7, 0.5):
-        if low <= target <= top:
-            qo, qf = qps_at_recall(pts, "ours", target), qps_at_recall(pts, "faiss", target)
-            if qo and qf:
-                return target, qo / qf
-    return None
+    top = min(max(p[lib]["recall"] for p in pts) for lib in ("ours", "faiss"))
+    low = max(min(p[lib]["recall"] for p in pts) for lib in ("ours", "faiss"))
+    if top < low:
+        return None
+    qo, qf = qps_at_recall(pts, "ours", top), qps_at_recall(pts, "faiss", top)
+    return (top, qo / qf) if qo and qf else None
 
 
 def markdown(args, env, dsets, rows, plots):
@@ -75,7 +75,7 @@ def markdown(args, env, dsets, rows, plots):
         if lib in info:
             lines.append("- %s: faiss %s, SIMD %s, numpy %s (%s)"
                          % (lib, info[lib]["version"], info[lib]["simd"], info[lib]["numpy"],
-                            info[lib]["module"].replace(os.path.expanduser("~"), "~")))
+                            os.path.relpath(info[lib]["module"], REPO)))
     lines += [
         "- OMP_WAIT_POLICY %s on both sides; OMP_NUM_THREADS = OPENBLAS_NUM_THREADS = the "
         "threads column" % env["omp_wait_policy"],
@@ -102,8 +102,8 @@ def markdown(args, env, dsets, rows, plots):
 
 def summary_table(by_index):
     out = ["| index | train s ours / faiss (ratio) | add s ours / faiss (ratio) | QPS ratio "
-           "min / median / max | recall diff (ours - faiss) max abs | QPS ratio at equal "
-           "recall |", "|---|---|---|---|---|---|"]
+           "min / median / max | recall diff (ours - faiss) max abs | QPS ratio at the highest "
+           "recall both reach |", "|---|---|---|---|---|---|"]
     for name, rs in by_index.items():
         if "error" in rs[0]:
             out.append("| %s | failed: %s | | | | |" % (rs[0]["factory"], rs[0]["error"]))
@@ -116,7 +116,7 @@ def summary_table(by_index):
                        r0["factory"], r0["train_s_ours"], r0["train_s_faiss"],
                        r0["train_ratio"], r0["add_s_ours"], r0["add_s_faiss"],
                        r0["add_ratio"], min(q), float(np.median(q)), max(q), diff,
-                       "%.2f at %.2f" % (eq[1], eq[0]) if eq else "-"))
+                       "%.2f at %.3f" % (eq[1], eq[0]) if eq else "-"))
     return out
 
 
