@@ -30,6 +30,7 @@
 // for the same seed when run with one thread.
 
 #include <faiss/Index.h>
+#include <faiss/impl/maybe_owned_vector.h>
 #include <faiss/utils/random.h>
 
 #include <cstddef>
@@ -65,11 +66,14 @@ struct HNSW {
     /// Prefix sums of the per-level list sizes: [0, 2M, 3M, 4M, ...].
     std::vector<int> cum_nneighbor_per_level;
     /// levels[i] = top level of node i + 1 (so 1 for a node only on level 0).
-    std::vector<int> levels;
+    MaybeOwnedVector<int> levels;
     /// ntotal + 1 entries; the neighbour block of node i starts at offsets[i].
-    std::vector<uint64_t> offsets;
+    MaybeOwnedVector<uint64_t> offsets;
     /// All neighbour lists, -1 for unused slots.
-    std::vector<storage_idx_t> neighbors;
+    /// levels, offsets and neighbors are owned, or views of the index file when read
+    /// with IO_FLAG_MMAP (faiss/impl/maybe_owned_vector.h: read-only views throw on
+    /// modification, copy-on-write views are copied into memory by the first one).
+    MaybeOwnedVector<storage_idx_t> neighbors;
 
     /// Node where searches start (on level max_level); -1 when the graph is empty.
     storage_idx_t entry_point = -1;

@@ -218,3 +218,79 @@ def test_kill_9_loses_no_acknowledged_write(tmp_path):
         assert len(live) <= ntotal <= len(live) + len(in_doubt)
     finally:
         s.stop()
+
+
+@pytest.mark.parametrize("factory", ["IVF8,Flat", "HNSW16", "PQ4x4"])
+def test_writable_index_types(tmp_path, factory):
+    """Indexes with ids of their own (IVF) and without (HNSW, PQ: wrapped in IndexIDMap)
+    take adds and removes, through a checkpoint and a restart."""
+    rng = np.random.default_rng(6)
+    xb = rng.standard_normal((300, D)).astype(np.float32)
+    index = faiss.index_factory(D, factory)
+    index.train(xb)
+    index.add(xb[:200])
+    if factory.startswith("IVF"):
+        index.nprobe = 8
+    faiss.write_index(index, str(tmp_path / "v.index"))
+    s = start(tmp_path)
+    try:
+        add(s, range(200, 300), xb[200:])
+        assert s.request("POST", "/v1/indexes/v/remove", {"ids": [0, 250]})[0] == 200
+        queries = xb[[1, 2, 250, 260, 0]]
+        before = s.search("v", queries.tolist(), k=5)[1]["results"]
+        status, body = s.request("POST", "/v1/indexes/v/checkpoint")
+        assert status == 200, body
+        after = s.search("v", queries.tolist(), k=5)[1]["results"]
+        for r in before + after:
+            assert 0 not in r["ids"] and 250 not in r["ids"]
+        if not factory.startswith("PQ"):  # PQ distances are approximate; others exact here
+            assert [r["ids"][0] for r in after[:4]] == [1, 2, after[2]["ids"][0], 260]
+            assert before == after
+        s.kill()
+        s = start(tmp_path)
+        assert s.search("v", queries.tolist(), k=5)[1]["results"] == after
+        assert s.request("GET", "/v1/indexes/v")[1]["ntotal"] == 298
+    finally:
+        s.stop()
+
+
+def test_untrained_index_is_not_writable(tmp_path):
+    faiss.write_index(faiss.index_factory(D, "IVF8,Flat"), str(tmp_path / "v.index"))
+    import subprocess
+    env = dict(os.environ, FAISS_SERVE_API_KEY=KEY)
+    r = subprocess.run([CLI, "serve", "--port", "0", "--index", f"v={tmp_path}/v.index", "--data-dir",
+                        str(tmp_path / "data")], capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 2 and "not trained" in r.stderr, r.stderr
+
+
+def test_ivf_delta_probes_like_the_base(tmp_path):
+    """Vectors added since the last checkpoint are searched in the query's probed lists
+    only, as the IVF base does: results are the same before and after the checkpoint
+    merges them, for any nprobe."""
+    rng = np.random.default_rng(8)
+    xb = rng.standard_normal((2000, D)).astype(np.float32)
+    xq = rng.standard_normal((40, D)).astype(np.float32)
+    index = faiss.index_factory(D, "IVF32,Flat")
+    index.train(xb)
+    index.add(xb[:1000])
+    index.nprobe = 2
+    faiss.write_index(index, str(tmp_path / "v.index"))
+    s = start(tmp_path)
+    try:
+        add(s, range(1000, 2000), xb[1000:])
+        calls = [{}, {"params": {"nprobe": 1}}, {"params": {"nprobe": 5}}]
+        before = [s.search("v", xq.tolist(), k=10, **c)[1]["results"] for c in calls]
+        assert s.request("POST", "/v1/indexes/v/checkpoint")[0] == 200
+        assert s.request("GET", "/v1/indexes/v")[1]["delta_vectors"] == 0
+        after = [s.search("v", xq.tolist(), k=10, **c)[1]["results"] for c in calls]
+        for b, a in zip(before, after):
+            for rb, ra in zip(b, a):
+                assert rb["ids"] == ra["ids"]
+                np.testing.assert_allclose(rb["distances"], ra["distances"], rtol=1e-5, atol=1e-5)
+        # nprobe 1 really prunes the added vectors: fewer exact neighbours than nprobe 5.
+        truth = [set(r[1].tolist()) for r in
+                 [(None, np.argsort(((xb - q) ** 2).sum(1))[:10]) for q in xq]]
+        hits = [sum(len(set(r["ids"]) & t) for r, t in zip(res, truth)) for res in before]
+        assert hits[1] < hits[2]
+    finally:
+        s.stop()

@@ -131,6 +131,8 @@ void configure(httplib::Server& svr, ServiceState& st) {
     svr.set_read_timeout(10, 0);
     svr.set_write_timeout(10, 0);
     svr.set_keep_alive_timeout(5);
+    // Answers are small writes: without this, Nagle plus delayed ACKs add ~40 ms.
+    svr.set_tcp_nodelay(true);
     svr.set_pre_routing_handler([&st](const httplib::Request&, httplib::Response& res) {
         if (!BoundedPool::shedding()) return httplib::Server::HandlerResponse::Unhandled;
         st.shed++;

@@ -144,7 +144,8 @@ void ServedIndex::apply(const LogRecord& r) {
         chunk->x = r.x;
         chunk->ids = r.ids;
         chunk->seqs.assign(r.ids.size(), r.seq);
-        publish(with_added(*cur, std::move(chunk), r.seq, r.d));
+        chunk->lists = assign_lists(*cur->base, r.ids.size(), r.x.data());
+        publish(with_added(*cur, std::move(chunk), r.seq));
     } else {
         publish(with_removed(*cur, r.ids, r.seq));
     }
@@ -157,6 +158,7 @@ uint64_t ServedIndex::add(const std::vector<int64_t>& ids, std::vector<float> x)
     chunk->x = std::move(x);
     chunk->ids = ids;
     chunk->seqs.assign(ids.size(), cur->seq + 1);
+    chunk->lists = assign_lists(*cur->base, ids.size(), chunk->x.data());
     LogRecord r;
     r.seq = cur->seq + 1;
     r.op = LogOp::add;
@@ -164,7 +166,7 @@ uint64_t ServedIndex::add(const std::vector<int64_t>& ids, std::vector<float> x)
     r.ids = ids;
     r.x = chunk->x;
     segment_->append(r);
-    const auto next = with_added(*cur, std::move(chunk), r.seq, r.d);
+    const auto next = with_added(*cur, std::move(chunk), r.seq);
     publish(next);
     lock.unlock();
     if (needs_checkpoint(*next)) bg_cv_.notify_all();

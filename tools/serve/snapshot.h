@@ -25,6 +25,9 @@ struct DeltaChunk {
     std::vector<float> x;        ///< n x d
     std::vector<int64_t> ids;    ///< n
     std::vector<uint64_t> seqs;  ///< n, seq of the add of each vector
+    /// n, the IVF list of each vector when the base is an IndexIVF (empty otherwise):
+    /// a search then skips the vectors outside its probed lists, as the base does.
+    std::vector<int64_t> lists;
     size_t size() const { return ids.size(); }
 };
 
@@ -51,10 +54,13 @@ struct ServeSelector : faiss::IDSelector {
     bool is_member(faiss::idx_t id) const override;
 };
 
+/// The IVF list of each of the n vectors x (n x d) when base is an IndexIVF, else empty.
+std::vector<int64_t> assign_lists(const faiss::Index& base, size_t n, const float* x);
+
 /// A new snapshot: s plus the chunk (seqs all > s.seq); merges trailing chunks of
 /// similar size so that a search visits O(log n) chunks.
 std::shared_ptr<const Snapshot> with_added(const Snapshot& s, std::shared_ptr<DeltaChunk> chunk,
-                                           uint64_t seq, size_t d);
+                                           uint64_t seq);
 /// A new snapshot: s with tombstones for ids at seq.
 std::shared_ptr<const Snapshot> with_removed(const Snapshot& s, const std::vector<int64_t>& ids,
                                              uint64_t seq);
@@ -68,6 +74,7 @@ struct SearchRequest {
     /// snapshot's tombstones and the filter (or null when neither applies).
     const faiss::SearchParameters* params = nullptr;
     const std::unordered_set<int64_t>* allow = nullptr;  ///< filter list, or null
+    size_t nprobe = 0;  ///< IVF bases: lists probed in the delta (0: the index's nprobe)
 };
 
 /// Result lists, best first, only real results (no -1 padding).
