@@ -74,7 +74,7 @@ ProgressScope::ProgressScope(const char* operation, size_t total)
     if (total == 0 || !has_progress_callback() || omp_in_parallel()) return;
     owner_ = std::this_thread::get_id();
     depth_ = t_depth;
-    stride_ = std::max<size_t>(1, total / kMaxReports);
+    stride_ = (total + kMaxReports - 1) / kMaxReports;
     deliver(operation_, 0, total_, depth_);
     // Counted as nested only once the first report went through (it may throw, and then
     // no destructor runs).

@@ -21,7 +21,7 @@
 //
 // How often: every operation reports done = 0 when it starts and done = total when it
 // completes, and in between at most about 1000 times (a step is reported only when at
-// least total / 1000 was done since the last report). Reports of one operation have
+// least total / 1000, rounded up, was done since the last report). Reports of one operation have
 // increasing `done`. An operation that fails or is interrupted sends no final report.
 //
 // Threads: the callback is called on the thread that called the operation, never from
