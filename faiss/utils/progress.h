@@ -20,9 +20,9 @@
 // of done = s, before its report of s + 1), so a display can place it there.
 //
 // How often: every operation reports done = 0 when it starts and done = total when it
-// completes, and in between at most about 1000 times (a step is reported only when at
-// least total / 1000, rounded up, was done since the last report). Reports of one operation have
-// increasing `done`. An operation that fails or is interrupted sends no final report.
+// completes, and in between at most 1000 times (a step is reported only when at least
+// total / 1000, rounded up, was done since the last report). Reports of one operation
+// have increasing `done`. An operation that fails or is interrupted sends no final report.
 //
 // Threads: the callback is called on the thread that called the operation, never from
 // an OpenMP worker; operations run inside an OpenMP parallel region report nothing.
