@@ -68,6 +68,9 @@ def parse_args(argv=None):
     p.add_argument("--nprobes", default="1,2,4,8,16,32,64")
     p.add_argument("--efs", default="16,32,64,128,256")
     p.add_argument("--k", type=int, default=10)
+    p.add_argument("--batch", type=int, default=0,
+                   help="queries per search() call (default 0: all in one call; 1: one query "
+                   "at a time, the latency-bound case)")
     p.add_argument("--threads", default="2", help="thread counts, e.g. 1,2 (same on both sides)")
     p.add_argument("--warmup", type=int, default=1)
     p.add_argument("--repeats", type=int, default=3)
@@ -301,6 +304,7 @@ def measure(ds, threads, args, tmp):
                 res[lib] = workers[lib].ask(
                     cmd="run", factory=factory, param=param, values=values, k=args.k,
                     warmup=args.warmup, repeats=args.repeats, min_time=args.min_time,
+                    batch=args.batch,
                     labels_out=os.path.join(tmp, "%s_%s_%s_t%d" % (lib, ds["name"], name,
                                                                    threads)))
             rows.extend(make_rows(ds, name, factory, param, threads, res, gt, args))
