@@ -31,6 +31,8 @@ import time
 import numpy as np
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(REPO, "benchs", "harness"))
+from datasets import read_fvecs  # noqa: E402  (shared with the harness)
 K = 10
 M = 32
 EF_CONSTRUCTION = 40
@@ -101,12 +103,6 @@ def clustered(n, d, seed, ncentres=1000):
     centres = np.random.default_rng(12345).standard_normal((ncentres, d)).astype(np.float32)
     return (centres[rng.integers(0, ncentres, n)] +
             rng.standard_normal((n, d)).astype(np.float32)).astype(np.float32)
-
-
-def read_fvecs(path):
-    raw = np.fromfile(path, dtype=np.int32)
-    d = raw[0]
-    return raw.reshape(-1, d + 1)[:, 1:].copy().view(np.float32)
 
 
 def prepare(args, name):
