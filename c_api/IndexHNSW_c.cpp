@@ -18,6 +18,12 @@ auto* hnsw_of(const Boundary& b, H* index) {
     return b.typed<faiss::IndexHNSW, faiss::Index>(index, "index", "an HNSW index");
 }
 
+template <class P>
+auto* hnsw_params_of(const Boundary& b, P* sp) {
+    return b.typed<faiss::SearchParametersHNSW, faiss::SearchParameters>(sp, "sp",
+                                                                         "a SearchParametersHNSW");
+}
+
 void check_shape(const Boundary& b, idx_t d, int M) {
     b.require(d >= 0 && d <= INT32_MAX, "d must be in [0, 2^31), got " + std::to_string(d));
     b.require(M > 0, "M must be > 0, got " + std::to_string(M));
@@ -123,6 +129,47 @@ int faiss_IndexHNSW_compact(FaissIndexHNSW* index, idx_t* old_to_new, size_t* p_
     });
 }
 
+int faiss_IndexHNSW_permute_entries(FaissIndexHNSW* index, const idx_t* perm) {
+    Boundary b(__func__);
+    return b.run([&] { hnsw_of(b, index)->permute_entries(perm); });
+}
+
+int faiss_IndexHNSW_init_level0(const FaissIndexHNSW* index) {
+    Boundary b(__func__);
+    return b.get(-1, [&] { return int(hnsw_of(b, index)->init_level0); });
+}
+
+int faiss_IndexHNSW_set_init_level0(FaissIndexHNSW* index, int init_level0) {
+    Boundary b(__func__);
+    return b.run([&] { hnsw_of(b, index)->init_level0 = init_level0 != 0; });
+}
+
+int faiss_IndexHNSW_keep_max_size_level0(const FaissIndexHNSW* index) {
+    Boundary b(__func__);
+    return b.get(-1, [&] { return int(hnsw_of(b, index)->keep_max_size_level0); });
+}
+
+int faiss_IndexHNSW_set_keep_max_size_level0(FaissIndexHNSW* index, int keep) {
+    Boundary b(__func__);
+    return b.run([&] { hnsw_of(b, index)->keep_max_size_level0 = keep != 0; });
+}
+
+int faiss_IndexHNSW_init_level_0_from_knngraph(FaissIndexHNSW* index, int k, const float* D,
+                                               const idx_t* I) {
+    Boundary b(__func__);
+    return b.run([&] { hnsw_of(b, index)->init_level_0_from_knngraph(k, D, I); });
+}
+
+int faiss_IndexHNSW_shrink_level_0_neighbors(FaissIndexHNSW* index, int size) {
+    Boundary b(__func__);
+    return b.run([&] { hnsw_of(b, index)->shrink_level_0_neighbors(size); });
+}
+
+int faiss_IndexHNSW_reorder_links(FaissIndexHNSW* index) {
+    Boundary b(__func__);
+    return b.run([&] { hnsw_of(b, index)->reorder_links(); });
+}
+
 int faiss_SearchParametersHNSW_new_with(FaissSearchParametersHNSW** p_sp, FaissIDSelector* sel,
                                         int efSearch) {
     Boundary b(__func__);
@@ -148,12 +195,28 @@ void faiss_SearchParametersHNSW_free(FaissSearchParametersHNSW* obj) {
 
 int faiss_SearchParametersHNSW_efSearch(const FaissSearchParametersHNSW* sp) {
     Boundary b(__func__);
-    return b.get(0, [&] {
-        return b
-            .typed<faiss::SearchParametersHNSW, faiss::SearchParameters>(sp, "sp",
-                                                                         "a SearchParametersHNSW")
-            ->efSearch;
-    });
+    return b.get(0, [&] { return hnsw_params_of(b, sp)->efSearch; });
+}
+
+int faiss_SearchParametersHNSW_check_relative_distance(const FaissSearchParametersHNSW* sp) {
+    Boundary b(__func__);
+    return b.get(-1, [&] { return int(hnsw_params_of(b, sp)->check_relative_distance); });
+}
+
+int faiss_SearchParametersHNSW_set_check_relative_distance(FaissSearchParametersHNSW* sp,
+                                                           int value) {
+    Boundary b(__func__);
+    return b.run([&] { hnsw_params_of(b, sp)->check_relative_distance = value != 0; });
+}
+
+int faiss_SearchParametersHNSW_bounded_queue(const FaissSearchParametersHNSW* sp) {
+    Boundary b(__func__);
+    return b.get(-1, [&] { return int(hnsw_params_of(b, sp)->bounded_queue); });
+}
+
+int faiss_SearchParametersHNSW_set_bounded_queue(FaissSearchParametersHNSW* sp, int value) {
+    Boundary b(__func__);
+    return b.run([&] { hnsw_params_of(b, sp)->bounded_queue = value != 0; });
 }
 
 }  // extern "C"

@@ -61,6 +61,28 @@ int faiss_IndexHNSW_graph_info(const FaissIndexHNSW* index, int* p_max_level, in
  * *p_dropped (may be NULL) = number of slots dropped. */
 int faiss_IndexHNSW_compact(FaissIndexHNSW* index, idx_t* old_to_new, size_t* p_dropped);
 
+/** Renumber the vectors: new id i is old id perm[i] (perm: ntotal entries, a permutation
+ * of 0 .. ntotal-1). The storage must be flat codes (Flat, SQ, PQ). */
+int faiss_IndexHNSW_permute_entries(FaissIndexHNSW* index, const idx_t* perm);
+
+/** Whether add() links vectors that live only on level 0 (1, default) or leaves them
+ * for faiss_IndexHNSW_init_level_0_from_knngraph (0). -1 on error. */
+int faiss_IndexHNSW_init_level0(const FaissIndexHNSW* index);
+int faiss_IndexHNSW_set_init_level0(FaissIndexHNSW* index, int init_level0);
+/** Whether add() refills pruned level-0 lists to full size (1) or not (0, default).
+ * -1 on error. */
+int faiss_IndexHNSW_keep_max_size_level0(const FaissIndexHNSW* index);
+int faiss_IndexHNSW_set_keep_max_size_level0(FaissIndexHNSW* index, int keep);
+
+/** Rebuild level 0 from a k-NN graph of the stored vectors: D (ntotal x k distances)
+ * and I (ntotal x k ids, -1 for none), as faiss_Index_search of the vectors gives. */
+int faiss_IndexHNSW_init_level_0_from_knngraph(FaissIndexHNSW* index, int k, const float* D,
+                                               const idx_t* I);
+/** Prune every level-0 list to at most size (>= 0) links with the selection heuristic. */
+int faiss_IndexHNSW_shrink_level_0_neighbors(FaissIndexHNSW* index, int size);
+/** Sort every level-0 list nearest first. */
+int faiss_IndexHNSW_reorder_links(FaissIndexHNSW* index);
+
 /** Per-call HNSW search options (faiss::SearchParametersHNSW). */
 typedef struct FaissSearchParameters_H FaissSearchParametersHNSW;
 
@@ -71,6 +93,14 @@ int faiss_SearchParametersHNSW_new_with(FaissSearchParametersHNSW** p_sp, FaissI
 FaissSearchParametersHNSW* faiss_SearchParametersHNSW_cast(FaissSearchParameters* sp);
 void faiss_SearchParametersHNSW_free(FaissSearchParametersHNSW* obj);
 int faiss_SearchParametersHNSW_efSearch(const FaissSearchParametersHNSW* sp);
+/** Stopping rule flags (faiss::SearchParametersHNSW, both 1 by default); -1 on error.
+ * check_relative_distance 0: at most efSearch expansions, every neighbour a candidate;
+ * bounded_queue 0: no bound on the candidates waiting (matters only with the former 0). */
+int faiss_SearchParametersHNSW_check_relative_distance(const FaissSearchParametersHNSW* sp);
+int faiss_SearchParametersHNSW_set_check_relative_distance(FaissSearchParametersHNSW* sp,
+                                                           int value);
+int faiss_SearchParametersHNSW_bounded_queue(const FaissSearchParametersHNSW* sp);
+int faiss_SearchParametersHNSW_set_bounded_queue(FaissSearchParametersHNSW* sp, int value);
 
 #ifdef __cplusplus
 }

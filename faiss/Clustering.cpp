@@ -117,11 +117,11 @@ double Clustering::run_once(RunState& s, int redo, Index& index) {
         km::kmeanspp_init(d, size_t(s.n), s.x, s.weights, s.n_input, k, centroids.data(),
                           init_seed);
     } else {
-        const size_t nrand = k - s.n_input;
-        std::vector<idx_t> pick = km::random_sample(s.n, idx_t(nrand), init_seed);
-        for (size_t i = 0; i < nrand; i++) {
-            std::memcpy(centroids.data() + (s.n_input + i) * d, s.x + size_t(pick[i]) * d,
-                        d * sizeof(float));
+        // Centroid c starts at draw c of the permutation (the first n_input draws are
+        // unused), as in Faiss: same sample and seed, same starting centroids.
+        const std::vector<idx_t> pick = km::random_sample(s.n, idx_t(k), init_seed);
+        for (size_t c = s.n_input; c < k; c++) {
+            std::memcpy(centroids.data() + c * d, s.x + size_t(pick[c]) * d, d * sizeof(float));
         }
     }
     post_process_centroids();

@@ -115,7 +115,9 @@ void IndexFlat::sa_decode(idx_t n, const uint8_t* bytes, float* x) const {
 
 void IndexFlatL2::sync_l2norms() {
     cached_l2norms.resize(size_t(ntotal));
-    fvec_norms_L2sqr(cached_l2norms.data(), get_xb(), size_t(d), size_t(ntotal));
+    // Read through the const view: this must not copy or refuse a mapped index.
+    const float* xb = static_cast<const IndexFlat&>(*this).get_xb();
+    fvec_norms_L2sqr(cached_l2norms.data(), xb, size_t(d), size_t(ntotal));
 }
 
 void IndexFlatL2::clear_l2norms() {

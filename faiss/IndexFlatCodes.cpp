@@ -17,7 +17,16 @@ IndexFlatCodes::IndexFlatCodes() : Index(0, METRIC_L2), code_size(0) {}
 IndexFlatCodes::IndexFlatCodes(size_t code_size, idx_t d, MetricType metric)
     : Index(d, metric), code_size(code_size) {}
 
+void IndexFlatCodes::check_codes_writable(const char* operation) const {
+    FAISS_REQUIRE(!codes.is_read_only(), unsupported,
+                  "%s: this index is memory-mapped read-only (%s, loaded with IO_FLAG_MMAP | "
+                  "IO_FLAG_READ_ONLY). To modify it, read it without IO_FLAG_READ_ONLY "
+                  "(copy-on-write) or without IO_FLAG_MMAP, or copy it with clone_index()",
+                  operation, codes.origin().c_str());
+}
+
 void IndexFlatCodes::add(idx_t n, const float* x) {
+    check_codes_writable("add");
     internal::check_add(*this, n, x);
     if (n == 0) return;
     const size_t old_size = codes.size();
@@ -32,6 +41,7 @@ void IndexFlatCodes::add(idx_t n, const float* x) {
 }
 
 void IndexFlatCodes::add_sa_codes(idx_t n, const uint8_t* codes_in, const idx_t* xids) {
+    check_codes_writable("add_sa_codes");
     FAISS_REQUIRE(n >= 0, invalid_argument, "number of codes must be >= 0, got %lld", (long long)n);
     FAISS_REQUIRE(n == 0 || codes_in, invalid_argument, "codes pointer is null for n=%lld",
                   (long long)n);
@@ -43,6 +53,7 @@ void IndexFlatCodes::add_sa_codes(idx_t n, const uint8_t* codes_in, const idx_t*
 }
 
 void IndexFlatCodes::reset() {
+    check_codes_writable("reset");
     codes.clear();
     ntotal = 0;
 }
@@ -67,6 +78,7 @@ size_t IndexFlatCodes::sa_code_size() const {
 }
 
 size_t IndexFlatCodes::remove_ids(const IDSelector& sel) {
+    check_codes_writable("remove_ids");
     size_t kept = 0;
     for (idx_t i = 0; i < ntotal; i++) {
         if (sel.is_member(i)) continue;
@@ -136,12 +148,15 @@ void IndexFlatCodes::merge_from(Index& other, idx_t add_id) {
     FAISS_REQUIRE(&other != this, invalid_argument, "cannot merge an index into itself");
     check_compatible_for_merge(other);
     auto& o = static_cast<IndexFlatCodes&>(other);
+    check_codes_writable("merge_from");
+    o.check_codes_writable("merge_from (the merged index is emptied)");
     codes.insert(codes.end(), o.codes.begin(), o.codes.end());
     ntotal += o.ntotal;
     o.reset();
 }
 
 void IndexFlatCodes::permute_entries(const idx_t* perm) {
+    check_codes_writable("permute_entries");
     FAISS_REQUIRE(ntotal == 0 || perm, invalid_argument, "perm is null");
     std::vector<uint8_t> seen(size_t(ntotal), 0);
     for (idx_t i = 0; i < ntotal; i++) {

@@ -11,6 +11,7 @@
 // access.
 
 #include <faiss/Index.h>
+#include <faiss/impl/maybe_owned_vector.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -21,8 +22,11 @@ namespace faiss {
 struct IndexFlatCodes : Index {
     /// Bytes per stored vector.
     size_t code_size;
-    /// ntotal x code_size bytes; code i is at codes.data() + i * code_size.
-    std::vector<uint8_t> codes;
+    /// ntotal x code_size bytes; code i is at codes.data() + i * code_size. Owned, or a
+    /// view of the index file when read with IO_FLAG_MMAP (then a read-only view throws
+    /// on add / reset / remove_ids / merge_from / permute_entries, and a copy-on-write
+    /// view is copied into memory by the first of them; see maybe_owned_vector.h).
+    MaybeOwnedVector<uint8_t> codes;
 
     IndexFlatCodes();
     /// @throws FaissException (invalid_argument) for d < 0 or an unknown metric.
@@ -69,6 +73,12 @@ struct IndexFlatCodes : Index {
     /// Reorder the stored vectors: new vector i is old vector perm[i]. perm must be a
     /// permutation of 0 .. ntotal - 1 (checked).
     virtual void permute_entries(const idx_t* perm);
+
+    /// Throws FaissException (unsupported) when codes is a read-only view of an index
+    /// file (read with IO_FLAG_MMAP | IO_FLAG_READ_ONLY); operation names the refused
+    /// call in the message. add, reset, remove_ids, merge_from, permute_entries and the
+    /// codecs' train check it first, so a refused call changes nothing.
+    void check_codes_writable(const char* operation) const;
 
     /// Distances by id computed on the codes: IndexFlat reads the floats, IndexScalar-
     /// Quantizer and IndexPQ score codes with their SIMD kernels, other codecs decode.

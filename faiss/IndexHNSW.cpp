@@ -23,30 +23,21 @@ namespace {
 
 // How one filtered or unfiltered query is answered.
 struct QueryPlan {
-    size_t ef;
-    const IDSelector* sel;
-    bool exact;            // scan the allowed ids, skip the graph
-    size_t max_distances;  // graph budget before falling back to the exact scan
+    internal::LayerSearch opt;  // ef, sel, stopping rule, graph budget
+    bool exact;                 // scan the allowed ids, skip the graph
 };
 
 QueryPlan make_plan(const IndexHNSW& index, const SearchParameters* params, size_t k) {
-    QueryPlan plan{size_t(index.hnsw.efSearch), params ? params->sel : nullptr, false, 0};
-    if (const auto* p = dynamic_cast<const SearchParametersHNSW*>(params)) {
-        FAISS_REQUIRE(p->efSearch > 0, invalid_argument, "efSearch must be > 0, got %d",
-                      p->efSearch);
-        plan.ef = size_t(p->efSearch);
-    }
-    FAISS_REQUIRE(plan.ef > 0, invalid_argument, "hnsw.efSearch must be > 0, got %d",
-                  index.hnsw.efSearch);
-    plan.ef = std::max(plan.ef, k);
-    if (plan.sel) {
-        const double frac = internal::estimate_selectivity(*plan.sel, index.ntotal);
+    QueryPlan plan{internal::query_options(index.hnsw, params, k), false};
+    internal::LayerSearch& opt = plan.opt;
+    if (opt.sel) {
+        const double frac = internal::estimate_selectivity(*opt.sel, index.ntotal);
         const double nt = double(index.ntotal);
         // Costs in distance computations (measured, see benchs/RESULTS.md): the graph
         // walk expands about ef / frac nodes of ~nb_neighbors(0) links; the exact scan
         // asks the selector about every id (~3% of a distance) and scores the allowed.
         const double graph_cost =
-            double(plan.ef) * index.hnsw.nb_neighbors(0) / std::max(frac, 1e-9);
+            double(opt.ef) * index.hnsw.nb_neighbors(0) / std::max(frac, 1e-9);
         const double exact_cost = nt * (0.03 + frac);
         if (index.filtered_exact_threshold >= 0) {
             plan.exact = frac < double(index.filtered_exact_threshold);
@@ -54,7 +45,7 @@ QueryPlan make_plan(const IndexHNSW& index, const SearchParameters* params, size
             plan.exact = graph_cost > exact_cost;
         }
         // A walk that costs more than the scan would have gives up and scans.
-        plan.max_distances = std::max<size_t>(size_t(exact_cost), 16 * plan.ef);
+        opt.max_distances = std::max<size_t>(size_t(exact_cost), 16 * opt.ef);
     }
     return plan;
 }
@@ -124,7 +115,22 @@ void IndexHNSW::add(idx_t n, const float* x) {
         hnsw.deleted[size_t(ids[j])] = 0;
     hnsw.free_slots.erase(hnsw.free_slots.begin(), hnsw.free_slots.begin() + reuse);
     ntotal = storage->ntotal;
-    hnsw.add_nodes(*storage, size_t(n), ids.data(), x, verbose);
+    // Before linking: the build's own searches read the same arrays at random.
+    internal::advise_hnsw_memory(hnsw, storage);
+    if (!init_level0) {
+        // Only the vectors of the upper levels are linked now (with their vectors).
+        std::vector<float> upper_x;
+        size_t m = 0;
+        for (size_t j = 0; j < ids.size(); j++) {
+            if (hnsw.levels[size_t(ids[j])] <= 1) continue;
+            ids[m++] = ids[j];
+            upper_x.insert(upper_x.end(), x + j * d_, x + (j + 1) * d_);
+        }
+        ids.resize(m);
+        hnsw.add_nodes(*storage, m, ids.data(), upper_x.data(), verbose, keep_max_size_level0);
+        return;
+    }
+    hnsw.add_nodes(*storage, size_t(n), ids.data(), x, verbose, keep_max_size_level0);
 }
 
 void IndexHNSW::search(idx_t n, const float* x, idx_t k, float* distances, idx_t* labels,
@@ -139,13 +145,14 @@ void IndexHNSW::search(idx_t n, const float* x, idx_t k, float* distances, idx_t
         dc.set_query(x + i * d);
         if (!plan.exact) {
             bool complete = true;
-            const size_t found = internal::hnsw_knn(hnsw, dc, size_t(k), D, I, plan.ef, plan.sel,
-                                                    plan.max_distances, &complete);
+            const size_t found = internal::hnsw_knn(hnsw, dc, size_t(k), D, I, plan.opt, &complete);
             // Without a filter the graph misses vectors only when disconnected; with
             // one, the allowed ids may be too sparse for the walk.
-            if (complete && (found == size_t(k) || (!plan.sel && idx_t(found) >= live))) return;
+            if (complete && (found == size_t(k) || (!plan.opt.sel && idx_t(found) >= live))) {
+                return;
+            }
         }
-        internal::exact_knn_by_ids(hnsw, dc, ntotal, plan.sel, size_t(k), D, I);
+        internal::exact_knn_by_ids(hnsw, dc, ntotal, plan.opt.sel, size_t(k), D, I);
     };
     if (n == 1) {
         std::unique_ptr<DistanceComputer> dc(storage->get_distance_computer());
@@ -183,12 +190,14 @@ void IndexHNSW::range_search(idx_t n, const float* x, float radius, RangeSearchR
             errors.run([&] {
                 dc->set_query(x + i * d);
                 if (plan.exact) {
-                    internal::exact_range_by_ids(hnsw, *dc, ntotal, plan.sel, radius,
+                    internal::exact_range_by_ids(hnsw, *dc, ntotal, plan.opt.sel, radius,
                                                  hits[size_t(i)]);
                 } else {
                     SearchParametersHNSW p;
-                    p.efSearch = int(plan.ef);
-                    p.sel = plan.sel;
+                    p.efSearch = int(plan.opt.ef);
+                    p.sel = plan.opt.sel;
+                    p.check_relative_distance = plan.opt.relative_stop;
+                    p.bounded_queue = plan.opt.bounded;
                     hnsw.range_search(*dc, radius, hits[size_t(i)], &p);
                 }
             });
@@ -243,6 +252,36 @@ size_t IndexHNSW::compact(idx_t* old_to_new) {
     }
     if (old_to_new) std::copy(map.begin(), map.end(), old_to_new);
     return dropped;
+}
+
+void IndexHNSW::permute_entries(const idx_t* perm) {
+    check_storage();
+    FAISS_REQUIRE(ntotal == 0 || perm, invalid_argument, "permutation is null for ntotal=%lld",
+                  (long long)ntotal);
+    auto* codes = dynamic_cast<IndexFlatCodes*>(storage);
+    FAISS_REQUIRE(codes, unsupported,
+                  "permute_entries needs an IndexFlatCodes storage (IndexFlat, SQ or PQ)");
+    // The graph checks perm before changing anything; the storage then follows.
+    hnsw.permute_entries(perm);
+    codes->permute_entries(perm);
+}
+
+void IndexHNSW::init_level_0_from_knngraph(int k, const float* D, const idx_t* I) {
+    check_storage();
+    FAISS_REQUIRE(k > 0, invalid_argument, "k must be > 0, got %d", k);
+    FAISS_REQUIRE(ntotal == 0 || (D && I), invalid_argument, "D or I is null");
+    internal::init_level0_from_knn(hnsw, *storage, size_t(k), D, I);
+}
+
+void IndexHNSW::shrink_level_0_neighbors(int size) {
+    check_storage();
+    FAISS_REQUIRE(size >= 0, invalid_argument, "size must be >= 0, got %d", size);
+    internal::shrink_level0(hnsw, *storage, size_t(size));
+}
+
+void IndexHNSW::reorder_links() {
+    check_storage();
+    internal::reorder_level0(hnsw, *storage);
 }
 
 IndexHNSWFlat::IndexHNSWFlat() : IndexHNSW(0, 32, METRIC_L2) {}

@@ -46,6 +46,12 @@ struct IndexHNSW : Index {
     /// of allowed ids (about f < 0.27 scans at 50k vectors, f < 0.08 at 500k, efSearch
     /// 64); see benchs/RESULTS.md. In [0, 1]: scan when f is below this value.
     float filtered_exact_threshold = -1.0f;
+    /// add() links new vectors on level 0. false (as Faiss): add() links only the
+    /// vectors that also live on upper levels (among themselves, level 0 included);
+    /// the others stay unlinked until init_level_0_from_knngraph() builds level 0.
+    bool init_level0 = true;
+    /// add(): refill pruned level-0 lists to their full size (see HNSW::add_nodes).
+    bool keep_max_size_level0 = false;
 
     /// A graph with M links per node over no storage (set storage before use).
     explicit IndexHNSW(int d = 0, int M = 32, MetricType metric = METRIC_L2);
@@ -91,6 +97,28 @@ struct IndexHNSW : Index {
     /// new id, -1 for dropped ones. Storage must be an IndexFlatCodes. Returns the
     /// number of slots dropped. Cost: one pass over the graph and the codes.
     size_t compact(idx_t* old_to_new = nullptr);
+
+    /// Renumber the vectors: new id i is old id perm[i] (perm: ntotal entries, a
+    /// permutation of 0 .. ntotal - 1), in the graph and in the storage (which must be
+    /// an IndexFlatCodes). Search results are the same up to the renumbering.
+    /// @throws invalid_argument for a null perm or one that is not a permutation.
+    void permute_entries(const idx_t* perm);
+
+    /// Rebuild level 0 from a k-NN graph of the stored vectors: I (ntotal x k) holds
+    /// the neighbours of each vector, D (ntotal x k) their distances (metric values, as
+    /// search() returns them). Each list keeps the candidates the selection heuristic
+    /// picks, up to nb_neighbors(0); -1 entries, self links and removed ids are skipped.
+    /// Typical use: init_level0 = false, add(), search the vectors, then this call.
+    /// @throws invalid_argument if k <= 0 or D / I is null (non-empty index).
+    void init_level_0_from_knngraph(int k, const float* D, const idx_t* I);
+
+    /// Prune every level-0 list to at most size links with the selection heuristic
+    /// (closest first). Smaller graphs, lower recall at equal efSearch.
+    /// @throws invalid_argument if size < 0.
+    void shrink_level_0_neighbors(int size);
+
+    /// Sort every level-0 list nearest first (the order searches expand them in).
+    void reorder_links();
 
     /// Distances by id over the storage; caller owns the result.
     DistanceComputer* get_distance_computer() const override;

@@ -223,9 +223,10 @@ void IndexIVFPQ::train(idx_t n, const float* x) {
     const float* xs = x;
     idx_t ns = n;
     if (size_t(n) > max_points) {
-        std::vector<idx_t> pick =
+        // Draw order, not sorted: k-means then picks its initial centroids by position,
+        // as it would from Faiss's sample.
+        const std::vector<idx_t> pick =
             internal::kmeans::random_sample(n, idx_t(max_points), uint64_t(int64_t(pq.cp.seed)));
-        std::sort(pick.begin(), pick.end());
         sample.resize(max_points * size_t(d));
         for (size_t i = 0; i < max_points; i++)
             std::memcpy(sample.data() + i * size_t(d), x + size_t(pick[i]) * size_t(d),

@@ -173,6 +173,8 @@ IndexPQ::IndexPQ(int d, size_t M, size_t nbits, MetricType metric) : IndexFlatCo
 }
 
 void IndexPQ::train(idx_t n, const float* x) {
+    // Retraining would leave the stored codes, which cannot change, in another codec.
+    check_codes_writable("train");
     internal::check_vectors(*this, n, x, "training");
     FAISS_REQUIRE(!do_polysemous_training, unsupported,
                   "polysemous training is not implemented; set do_polysemous_training = false");

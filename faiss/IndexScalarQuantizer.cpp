@@ -112,6 +112,8 @@ IndexScalarQuantizer::IndexScalarQuantizer(int d, ScalarQuantizer::QuantizerType
 IndexScalarQuantizer::IndexScalarQuantizer() : IndexFlatCodes() {}
 
 void IndexScalarQuantizer::train(idx_t n, const float* x) {
+    // Retraining would leave the stored codes, which cannot change, in another codec.
+    check_codes_writable("train");
     internal::check_vectors(*this, n, x, "training");
     FAISS_REQUIRE(size_t(d) == sq.d, invalid_argument,
                   "index d=%d does not match the quantizer's d=%zu", d, sq.d);

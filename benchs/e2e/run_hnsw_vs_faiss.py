@@ -31,6 +31,8 @@ import time
 import numpy as np
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(REPO, "benchs", "harness"))
+from datasets import read_fvecs  # noqa: E402  (shared with the harness)
 K = 10
 M = 32
 EF_CONSTRUCTION = 40
@@ -38,7 +40,7 @@ EF_CONSTRUCTION = 40
 
 # ----------------------------------------------------------------------------- worker
 
-def worker_main(lib, threads):
+def worker_main(lib, threads, cpu_time=False):
     """Line protocol on stdin/stdout: {"cmd": "build", "xb": path} then
     {"cmd": "search", "xq": path, "ef": n, "gt": path} ... {"cmd": "quit"}."""
     if lib == "hnswlib":
@@ -47,6 +49,9 @@ def worker_main(lib, threads):
         import faiss
         faiss.omp_set_num_threads(threads)
     index = None
+    # Thread CPU time instead of wall time: on a loaded machine the wall clock also
+    # counts the time other processes held the core.
+    clock = time.thread_time if cpu_time else time.perf_counter
     out = sys.stdout
     for line in sys.stdin:
         msg = json.loads(line)
@@ -75,16 +80,16 @@ def worker_main(lib, threads):
             res = np.empty((xq.shape[0], K), dtype=np.int64)
             if lib == "hnswlib":
                 index.set_ef(max(ef, K))
-                t0 = time.perf_counter()
+                t0 = clock()
                 for i in range(xq.shape[0]):
                     res[i] = index.knn_query(xq[i:i + 1], k=K)[0][0]
-                dt = time.perf_counter() - t0
+                dt = clock() - t0
             else:
                 index.hnsw.efSearch = ef
-                t0 = time.perf_counter()
+                t0 = clock()
                 for i in range(xq.shape[0]):
                     res[i] = index.search(xq[i:i + 1], K)[1][0]
-                dt = time.perf_counter() - t0
+                dt = clock() - t0
             recall = np.mean([len(set(res[i]) & set(gt[i, :K])) / K for i in range(len(xq))])
             reply = {"qps": xq.shape[0] / dt, "recall": float(recall)}
         out.write(json.dumps(reply) + "\n")
@@ -98,12 +103,6 @@ def clustered(n, d, seed, ncentres=1000):
     centres = np.random.default_rng(12345).standard_normal((ncentres, d)).astype(np.float32)
     return (centres[rng.integers(0, ncentres, n)] +
             rng.standard_normal((n, d)).astype(np.float32)).astype(np.float32)
-
-
-def read_fvecs(path):
-    raw = np.fromfile(path, dtype=np.int32)
-    d = raw[0]
-    return raw.reshape(-1, d + 1)[:, 1:].copy().view(np.float32)
 
 
 def prepare(args, name):
@@ -136,10 +135,11 @@ def clean_env(**extra):
 
 
 class Worker:
-    def __init__(self, lib, python, env, threads):
+    def __init__(self, lib, python, env, threads, cpu_time=False):
         self.lib = lib
         self.proc = subprocess.Popen(
-            [python, os.path.abspath(__file__), "--worker", lib, "--build-threads", str(threads)],
+            [python, os.path.abspath(__file__), "--worker", lib, "--build-threads", str(threads)]
+            + (["--cpu-time"] if cpu_time else []),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
 
     def ask(self, **msg):
@@ -163,12 +163,13 @@ def make_workers(args):
     ours_env = clean_env(PYTHONPATH=os.path.join(args.build_dir, "python"))
     if args.ours_lib_dir:
         ours_env["LD_LIBRARY_PATH"] = args.ours_lib_dir
-    workers = [Worker("ours", args.ours_python, ours_env, args.build_threads),
-               Worker("faiss", args.faiss_python, clean_env(), args.build_threads)]
+    workers = [Worker("ours", args.ours_python, ours_env, args.build_threads, args.cpu_time),
+               Worker("faiss", args.faiss_python, clean_env(), args.build_threads, args.cpu_time)]
     if args.hnswlib_python and os.path.exists(args.hnswlib_python) and subprocess.run(
             [args.hnswlib_python, "-c", "import hnswlib, numpy"], capture_output=True,
             env=clean_env()).returncode == 0:
-        workers.append(Worker("hnswlib", args.hnswlib_python, clean_env(), args.build_threads))
+        workers.append(Worker("hnswlib", args.hnswlib_python, clean_env(), args.build_threads,
+                              args.cpu_time))
     return workers
 
 
@@ -246,6 +247,9 @@ def parse_args():
     p.add_argument("--efs", default="16,32,64,128,256")
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--build-threads", type=int, default=2)
+    p.add_argument("--cpu-time", action="store_true",
+                   help="time queries with the worker thread's CPU time (for loaded machines; "
+                        "build times stay wall-clock)")
     p.add_argument("--build-dir", default=os.path.join(REPO, "build"))
     p.add_argument("--ours-lib-dir", default=None,
                    help="directory holding a copy of libfaiss.so.0 to use (so the build tree "
@@ -265,7 +269,7 @@ def parse_args():
 def main():
     args = parse_args()
     if args.worker:
-        worker_main(args.worker, args.build_threads)
+        worker_main(args.worker, args.build_threads, args.cpu_time)
         return
     results = []
     for name in args.datasets.split(","):

@@ -33,6 +33,7 @@ import time
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
 
 # Must happen before numpy / faiss load OpenBLAS (see run_vs_faiss.py).
 BLAS_ENV_OVERRIDES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
@@ -88,43 +89,13 @@ def parse_args():
 
 # ---------------------------------------------------------------- data
 
-def write_fvecs(path, x):
-    n, d = x.shape
-    rows = np.empty((n, d + 1), dtype=np.float32)
-    rows[:, 0] = np.array([d], dtype=np.int32).view(np.float32)[0]
-    rows[:, 1:] = x
-    tmp = path + ".tmp%d" % os.getpid()
-    rows.tofile(tmp)
-    os.replace(tmp, path)
-
-
-def read_fvecs(path):
-    raw = np.fromfile(path, dtype=np.float32)
-    d = raw[:1].view(np.int32)[0]
-    return np.ascontiguousarray(raw.reshape(-1, d + 1)[:, 1:])
-
-
-def clustered(n, d, seed, ncenters=1000, sigma=0.35, noise_frac=0.05):
-    """Gaussian blobs around 1000 N(0,1) centres (seed 7, shared by all sets), plus 5 %
-    background points from N(0, 1.5^2); per-set seed for memberships and offsets."""
-    centers = np.random.default_rng(7).standard_normal((ncenters, d), dtype=np.float32)
-    rng = np.random.default_rng(seed)
-    x = centers[rng.integers(ncenters, size=n)]
-    x += sigma * rng.standard_normal((n, d), dtype=np.float32)
-    bg = rng.random(n) < noise_frac
-    x[bg] = 1.5 * rng.standard_normal((int(bg.sum()), d), dtype=np.float32)
-    return x
+# .fvecs I/O and the clustered generator are shared with the harness (benchs/harness).
+from datasets import clustered, clustered_files, read_fvecs, write_fvecs  # noqa: E402,F401
 
 
 def clustered_dataset(args):
     d = 128
-    paths = {}
-    for tag, n, seed in (("base", args.nb, 11), ("query", args.nq, 12), ("train", args.nt, 13)):
-        path = os.path.join(args.data_dir, "clustered_%s_d%d_n%d_s%d.fvecs" % (tag, d, n, seed))
-        if not os.path.exists(path):
-            os.makedirs(args.data_dir, exist_ok=True)
-            write_fvecs(path, clustered(n, d, seed))
-        paths[tag] = path
+    paths = clustered_files(args.data_dir, args.nb, args.nq, args.nt, d)
     return dict(name="clustered", nlist=args.nlist, paths=paths,
                 note="synthetic: 1000 gaussian blobs (sigma 0.35, centres N(0,1)) + 5 %% "
                 "N(0,1.5^2) background, d=128, nb=%d, nq=%d, training set %d (separate draw)"

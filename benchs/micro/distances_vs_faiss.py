@@ -1,5 +1,6 @@
 """Side by side: faiss-cpu's fvec_L2sqr_ny / fvec_inner_products_ny against ours, on the
-shapes of build/benchs/bench_distances, in one process and on the same arrays.
+shapes of the distance benchmarks of build/benchs/bench_kernels (benchs/micro/kernels/
+distances.cpp), in one process and on the same arrays.
 
     .venv-faiss/bin/python benchs/micro/distances_vs_faiss.py [--reps 7]
         [--ours build/faiss/libfaiss.so]

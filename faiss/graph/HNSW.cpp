@@ -180,6 +180,31 @@ void greedy_descend(const HNSW& hnsw, GraphDistance& dist, int from, int to, hns
     }
 }
 
+namespace {
+
+// Start the loads of the level list of node id (the next node a beam search will
+// probably expand), so they overlap with the distances of the current one.
+inline void prefetch_list(const HNSW& hnsw, hnsw_id_t id, size_t level_off, size_t nbytes) {
+    const char* p =
+        reinterpret_cast<const char*>(hnsw.neighbors.data() + hnsw.offsets[size_t(id)] + level_off);
+    for (size_t o = 0; o < nbytes; o += 64)
+        __builtin_prefetch(p + o);
+    __builtin_prefetch(p + nbytes - 1);
+}
+
+// Keep the ef closest frontier candidates (ties by id, so the result is deterministic).
+void trim_frontier(std::vector<HNSWCandidate>& frontier, size_t ef) {
+    if (frontier.size() <= ef) return;
+    std::nth_element(frontier.begin(), frontier.begin() + ptrdiff_t(ef), frontier.end(),
+                     [](const HNSWCandidate& a, const HNSWCandidate& b) {
+                         return a.d < b.d || (a.d == b.d && a.id < b.id);
+                     });
+    frontier.resize(ef);
+    std::make_heap(frontier.begin(), frontier.end(), CloserFirst());
+}
+
+}  // namespace
+
 bool search_layer(const HNSW& hnsw, GraphDistance& dist, VisitedTable& vt, const LayerSearch& opt,
                   const HNSWCandidate* entries, size_t n_entries, SearchScratch& s) {
     auto& frontier = s.frontier;
@@ -209,30 +234,36 @@ bool search_layer(const HNSW& hnsw, GraphDistance& dist, VisitedTable& vt, const
         offer_result(entries[e].d, entries[e].id);
     }
     const size_t max_list = size_t(hnsw.nb_neighbors(opt.level));
+    const size_t level_off = size_t(hnsw.cum_nb_neighbors(opt.level));
+    const bool locked = opt.locks && opt.locks->enabled();
     if (s.ids.size() < max_list) s.ids.resize(max_list);
     if (s.dis.size() < max_list) s.dis.resize(max_list);
-    size_t ndis = 0;
+    const bool relative = opt.relative_stop;
+    size_t ndis = 0, nexpanded = 0;
     while (!frontier.empty()) {
         const HNSWCandidate c = frontier.front();
-        if (results.size() >= ef && c.d > results.front().d) break;
+        if (relative ? results.size() >= ef && c.d > results.front().d : nexpanded >= ef) break;
+        nexpanded++;
         std::pop_heap(frontier.begin(), frontier.end(), CloserFirst());
         frontier.pop_back();
+        if (!frontier.empty() && max_list > 0) {
+            prefetch_list(hnsw, frontier.front().id, level_off, max_list * sizeof(hnsw_id_t));
+        }
 
         const hnsw_id_t* nb;
         size_t nn;
-        if (opt.locks && opt.locks->enabled()) {
+        if (locked) {
             nn = read_list(hnsw, c.id, opt.level, opt.locks, s.list);
             nb = s.list.data();
         } else {
-            size_t begin, end;
-            hnsw.neighbor_range(c.id, opt.level, &begin, &end);
-            nb = hnsw.neighbors.data() + begin;
-            nn = end - begin;
+            nb = hnsw.neighbors.data() + hnsw.offsets[size_t(c.id)] + level_off;
+            nn = 0;
+            while (nn < max_list && nb[nn] >= 0)
+                vt.prefetch(size_t(nb[nn++]));
         }
         size_t m = 0;
         for (size_t j = 0; j < nn; j++) {
             const hnsw_id_t v = nb[j];
-            if (v < 0) break;
             if (!vt.test_and_set(size_t(v))) s.ids[m++] = v;
         }
         if (m == 0) continue;
@@ -241,12 +272,15 @@ bool search_layer(const HNSW& hnsw, GraphDistance& dist, VisitedTable& vt, const
         for (size_t j = 0; j < m; j++) {
             const float d = s.dis[j];
             if (!(d < inf)) continue;
-            if (results.size() < ef || d < results.front().d) {
+            if (!relative || results.size() < ef || d < results.front().d) {
+                // Its list address is read when it is expanded: fetch it now.
+                __builtin_prefetch(hnsw.offsets.data() + s.ids[j]);
                 frontier.push_back({d, s.ids[j]});
                 std::push_heap(frontier.begin(), frontier.end(), CloserFirst());
                 offer_result(d, s.ids[j]);
             }
         }
+        if (!relative && opt.bounded) trim_frontier(frontier, ef);
         if (opt.max_distances && ndis > opt.max_distances) return false;
     }
     return true;

@@ -30,6 +30,7 @@
 // for the same seed when run with one thread.
 
 #include <faiss/Index.h>
+#include <faiss/impl/maybe_owned_vector.h>
 #include <faiss/utils/random.h>
 
 #include <cstddef>
@@ -45,6 +46,15 @@ struct RangeSearchResult;
 struct SearchParametersHNSW : SearchParameters {
     /// Beam width on level 0 (max(efSearch, k) is used). Must be > 0.
     int efSearch = 16;
+    /// Stop the level-0 search once the closest candidate left to expand is farther
+    /// than the efSearch-th best result found (the stopping rule of the paper). false:
+    /// no such test; the search then expands at most efSearch nodes, taking every
+    /// neighbour met as a candidate (a fixed budget, as Faiss).
+    bool check_relative_distance = true;
+    /// Keep at most efSearch candidates waiting for expansion (the farthest are
+    /// dropped). Matters only without check_relative_distance: with it, a candidate
+    /// beyond the efSearch-th best result is never expanded either way.
+    bool bounded_queue = true;
 };
 
 struct HNSW {
@@ -56,11 +66,14 @@ struct HNSW {
     /// Prefix sums of the per-level list sizes: [0, 2M, 3M, 4M, ...].
     std::vector<int> cum_nneighbor_per_level;
     /// levels[i] = top level of node i + 1 (so 1 for a node only on level 0).
-    std::vector<int> levels;
+    MaybeOwnedVector<int> levels;
     /// ntotal + 1 entries; the neighbour block of node i starts at offsets[i].
-    std::vector<uint64_t> offsets;
+    MaybeOwnedVector<uint64_t> offsets;
     /// All neighbour lists, -1 for unused slots.
-    std::vector<storage_idx_t> neighbors;
+    /// levels, offsets and neighbors are owned, or views of the index file when read
+    /// with IO_FLAG_MMAP (faiss/impl/maybe_owned_vector.h: read-only views throw on
+    /// modification, copy-on-write views are copied into memory by the first one).
+    MaybeOwnedVector<storage_idx_t> neighbors;
 
     /// Node where searches start (on level max_level); -1 when the graph is empty.
     storage_idx_t entry_point = -1;
@@ -72,6 +85,10 @@ struct HNSW {
     int efConstruction = 40;
     /// Default beam width of searches (SearchParametersHNSW overrides it per call).
     int efSearch = 16;
+    /// Defaults of SearchParametersHNSW::check_relative_distance and bounded_queue for
+    /// searches without a SearchParametersHNSW (Faiss's names).
+    bool check_relative_distance = true;
+    bool search_bounded_queue = true;
     /// When a full neighbour list must take a new link, it is pruned to
     /// (1 - prune_headroom) of its size (prune_headroom clamped to [0, 0.5]), so the next
     /// links append without pruning again (as Faiss 1.10+). Not stored in files.
@@ -113,8 +130,11 @@ struct HNSW {
     /// Link the n nodes ids (already in the level table, with empty lists) into the
     /// graph. x holds their vectors (n x d, row j for ids[j]), used as queries;
     /// storage must already hold them. Runs over the OpenMP threads.
+    /// keep_max_size_level0: a full level-0 list that must take a new link is pruned by
+    /// the heuristic and then refilled to its full size with the closest candidates
+    /// the heuristic dropped (denser level 0, as Faiss's flag of that name).
     void add_nodes(const Index& storage, size_t n, const storage_idx_t* ids, const float* x,
-                   bool verbose = false);
+                   bool verbose = false, bool keep_max_size_level0 = false);
 
     /// k nearest nodes to the query set in qdis: distances (metric values, best first)
     /// and labels, padded with -1 and +inf (-inf for similarities). efSearch and sel
@@ -143,6 +163,15 @@ struct HNSW {
 
     /// Drop every node (keeps M, efSearch, efConstruction).
     void reset();
+
+    /// Renumber the nodes: new node i is old node map[i] (map: size() entries, a
+    /// permutation of 0 .. size() - 1). Lists, entry point and removal marks follow.
+    /// @throws invalid_argument if map is null (non-empty graph) or not a permutation.
+    void permute_entries(const idx_t* map);
+
+    /// Empty the lists of one level (all slots -1) on every node.
+    /// @throws invalid_argument if level is not in [0, number of levels).
+    void clear_neighbor_tables(int level);
 
     /// Number of nodes.
     size_t size() const { return levels.size(); }

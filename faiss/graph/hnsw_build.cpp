@@ -50,8 +50,10 @@ struct BuildContext {
     HNSW& hnsw;
     NodeLocks locks;
     std::mutex entry_mutex;  // guards entry_point / max_level
+    bool keep_max_size_level0;
 
-    BuildContext(HNSW& h, bool parallel) : hnsw(h), locks(h.size(), parallel) {}
+    BuildContext(HNSW& h, bool parallel, bool keep_max0)
+        : hnsw(h), locks(h.size(), parallel), keep_max_size_level0(keep_max0) {}
 };
 
 // One thread's tools.
@@ -91,8 +93,20 @@ struct Builder {
         const float headroom = std::min(std::max(h.prune_headroom, 0.f), 0.5f);
         const size_t target = cap - size_t(float(cap) * headroom);
         select_neighbors(dist, pruned, target, s.selected);
+        if (level == 0 && ctx.keep_max_size_level0) refill(cap);
         for (size_t j = 0; j < cap; j++)
             list[j] = j < s.selected.size() ? s.selected[j].id : -1;
+    }
+
+    // Top s.selected up to cap with the closest pruned candidates it lacks.
+    void refill(size_t cap) {
+        for (const HNSWCandidate& c : pruned) {
+            if (s.selected.size() >= cap) break;
+            bool have = false;
+            for (const HNSWCandidate& k : s.selected)
+                have = have || k.id == c.id;
+            if (!have) s.selected.push_back(c);
+        }
     }
 
     // Link node pt (vector x) into every level it lives on.
@@ -154,7 +168,7 @@ struct Builder {
 }  // namespace internal
 
 void HNSW::add_nodes(const Index& storage, size_t n, const storage_idx_t* ids, const float* x,
-                     bool verbose) {
+                     bool verbose, bool keep_max_size_level0) {
     if (n == 0) return;
     FAISS_REQUIRE(ids && x, invalid_argument, "ids or vectors are null for n=%zu", n);
     for (size_t j = 0; j < n; j++) {
@@ -169,7 +183,7 @@ void HNSW::add_nodes(const Index& storage, size_t n, const storage_idx_t* ids, c
         return levels[size_t(ids[a])] > levels[size_t(ids[b])];
     });
     const int nthreads = n < 1000 ? 1 : omp_get_max_threads();
-    internal::BuildContext ctx(*this, nthreads > 1);
+    internal::BuildContext ctx(*this, nthreads > 1, keep_max_size_level0);
     size_t i0 = 0;
     if (entry_point < 0) {
         internal::Builder first(ctx, storage);

@@ -28,8 +28,26 @@ bool descend_and_search(const HNSW& hnsw, GraphDistance& dist, ThreadSearchConte
 
 }  // namespace
 
+LayerSearch query_options(const HNSW& hnsw, const SearchParameters* params, size_t k) {
+    LayerSearch opt;
+    int ef = hnsw.efSearch;
+    opt.relative_stop = hnsw.check_relative_distance;
+    opt.bounded = hnsw.search_bounded_queue;
+    if (const auto* p = dynamic_cast<const SearchParametersHNSW*>(params)) {
+        FAISS_REQUIRE(p->efSearch > 0, invalid_argument, "efSearch must be > 0, got %d",
+                      p->efSearch);
+        ef = p->efSearch;
+        opt.relative_stop = p->check_relative_distance;
+        opt.bounded = p->bounded_queue;
+    }
+    FAISS_REQUIRE(ef > 0, invalid_argument, "hnsw.efSearch must be > 0, got %d", ef);
+    opt.ef = std::max(size_t(ef), k);
+    opt.sel = params ? params->sel : nullptr;
+    return opt;
+}
+
 size_t hnsw_knn(const HNSW& hnsw, DistanceComputer& dc, size_t k, float* distances, idx_t* labels,
-                size_t ef, const IDSelector* sel, size_t max_distances, bool* complete) {
+                LayerSearch opt, bool* complete) {
     if (complete) *complete = true;
     ThreadSearchContext ctx;
     SearchScratch& s = ctx.scratch();
@@ -38,10 +56,6 @@ size_t hnsw_knn(const HNSW& hnsw, DistanceComputer& dc, size_t k, float* distanc
         s.results.clear();
         return heap_to_results(s.results, k, hnsw.is_similarity, distances, labels);
     }
-    LayerSearch opt;
-    opt.ef = std::max(ef, k);
-    opt.sel = sel;
-    opt.max_distances = max_distances;
     const bool done = descend_and_search(hnsw, dist, ctx, opt);
     if (complete) *complete = done;
     return heap_to_results(s.results, k, hnsw.is_similarity, distances, labels);
@@ -49,40 +63,22 @@ size_t hnsw_knn(const HNSW& hnsw, DistanceComputer& dc, size_t k, float* distanc
 
 }  // namespace internal
 
-namespace {
-
-int effective_ef_search(const HNSW& hnsw, const SearchParameters* params) {
-    if (const auto* p = dynamic_cast<const SearchParametersHNSW*>(params)) {
-        FAISS_REQUIRE(p->efSearch > 0, invalid_argument, "efSearch must be > 0, got %d",
-                      p->efSearch);
-        return p->efSearch;
-    }
-    FAISS_REQUIRE(hnsw.efSearch > 0, invalid_argument, "hnsw.efSearch must be > 0, got %d",
-                  hnsw.efSearch);
-    return hnsw.efSearch;
-}
-
-}  // namespace
-
 size_t HNSW::search(DistanceComputer& qdis, idx_t k, float* distances, idx_t* labels,
                     const SearchParameters* params) const {
     FAISS_REQUIRE(k > 0, invalid_argument, "k must be > 0, got %lld", (long long)k);
-    const int ef = effective_ef_search(*this, params);
-    return internal::hnsw_knn(*this, qdis, size_t(k), distances, labels, size_t(ef),
-                              params ? params->sel : nullptr, 0, nullptr);
+    FAISS_REQUIRE(distances && labels, invalid_argument, "distances or labels is null");
+    return internal::hnsw_knn(*this, qdis, size_t(k), distances, labels,
+                              internal::query_options(*this, params, size_t(k)), nullptr);
 }
 
 void HNSW::range_search(DistanceComputer& qdis, float radius,
                         std::vector<std::pair<idx_t, float>>& hits,
                         const SearchParameters* params) const {
-    const int ef = effective_ef_search(*this, params);
+    internal::LayerSearch opt = internal::query_options(*this, params, 1);
     hits.clear();
     if (entry_point < 0) return;
     internal::ThreadSearchContext ctx;
     internal::GraphDistance dist(qdis, is_similarity, ctx.scratch().ids64);
-    internal::LayerSearch opt;
-    opt.ef = size_t(ef);
-    opt.sel = params ? params->sel : nullptr;
     opt.range_hits = &hits;
     opt.radius = is_similarity ? -radius : radius;
     internal::descend_and_search(*this, dist, ctx, opt);

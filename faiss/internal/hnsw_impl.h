@@ -146,7 +146,15 @@ struct LayerSearch {
     float radius = 0;
     /// Stop (and report incomplete) after this many distance computations; 0 = none.
     size_t max_distances = 0;
+    /// SearchParametersHNSW::check_relative_distance and bounded_queue.
+    bool relative_stop = true;
+    bool bounded = true;
 };
+
+/// The level-0 options of a query: ef = max(efSearch, k), the stopping rule and the
+/// selector, from params (a SearchParametersHNSW overrides the graph's defaults).
+/// @throws invalid_argument if the effective efSearch is <= 0.
+LayerSearch query_options(const HNSW& hnsw, const SearchParameters* params, size_t k);
 
 /// Beam search on one level from the entries (whose distances are known and which the
 /// caller has not marked visited). On return s.results is a FartherFirst heap of at
@@ -171,12 +179,12 @@ void select_neighbors(GraphDistance& dist, const std::vector<HNSWCandidate>& sor
 size_t heap_to_results(std::vector<HNSWCandidate>& heap, size_t k, bool negated, float* distances,
                        idx_t* labels);
 
-/// Greedy descent then level-0 beam search of width ef for the query set in dc; k
-/// best members of sel into distances / labels (metric values, padded). With
-/// max_distances > 0 the beam search gives up after about that many distance
+/// Greedy descent then level-0 beam search (opt: ef, sel, stopping rule) for the query
+/// set in dc; k best members of sel into distances / labels (metric values, padded).
+/// With opt.max_distances > 0 the beam search gives up after about that many distance
 /// computations and *complete is set to false. Returns the number of results.
 size_t hnsw_knn(const HNSW& hnsw, DistanceComputer& dc, size_t k, float* distances, idx_t* labels,
-                size_t ef, const IDSelector* sel, size_t max_distances, bool* complete);
+                LayerSearch opt, bool* complete);
 
 /// Estimated fraction of the ids 0 .. ntotal - 1 that sel accepts: exact for range,
 /// array and batch selectors, from a fixed sample of ids for the others.
@@ -200,5 +208,28 @@ void compact_graph(HNSW& hnsw, std::vector<idx_t>& old_to_new);
 /// returns the number of valid entries.
 size_t read_list(const HNSW& hnsw, hnsw_id_t no, int level, NodeLocks* locks,
                  std::vector<hnsw_id_t>& out);
+
+/// Level-0 lists from a k-NN graph: for each live node i, the candidates
+/// I[i * k .. i * k + k) at distances D (metric values), without padding, self links,
+/// removed nodes and NaN distances, pruned by select_neighbors to nb_neighbors(0).
+/// Inputs are not checked here. Parallel over nodes.
+void init_level0_from_knn(HNSW& hnsw, const Index& storage, size_t k, const float* D,
+                          const idx_t* I);
+
+/// Prune every level-0 list longer than size with select_neighbors (closest first).
+void shrink_level0(HNSW& hnsw, const Index& storage, size_t size);
+
+/// Sort every level-0 list by distance to its node, closest first.
+void reorder_level0(HNSW& hnsw, const Index& storage);
+
+/// Ask the kernel to back the whole 2 MiB pages inside [data, data + bytes) with huge
+/// pages, now (MADV_COLLAPSE) and on later faults (MADV_HUGEPAGE). Arrays under 8 MiB,
+/// non-Linux systems and FAISS_HNSW_HUGE_PAGES=0 in the environment: nothing is done.
+/// Advice only: a refusal by the kernel is ignored.
+void advise_huge_pages(const void* data, size_t bytes);
+
+/// advise_huge_pages on the neighbour lists and, for an IndexFlatCodes storage, on its
+/// codes: the two arrays a search reads at random.
+void advise_hnsw_memory(const HNSW& hnsw, const Index* storage);
 
 }  // namespace faiss::internal

@@ -26,13 +26,20 @@ double Rng::uniform() {
 std::vector<idx_t> random_sample(idx_t n, idx_t m, uint64_t seed) {
     FAISS_REQUIRE(m >= 0 && m <= n, internal, "cannot sample %lld of %lld", (long long)m,
                   (long long)n);
-    Rng rng(seed);
+    // 32-bit draws reduced modulo the remaining count, as Faiss does (the bias is below
+    // n / 2^32); only sizes past 2^32 need wider draws.
+    std::mt19937 gen(uint32_t(seed & 0xffffffffu));
+    auto draw = [&](uint64_t bound) -> uint64_t {
+        if (bound <= (uint64_t(1) << 32)) return uint64_t(gen()) % bound;
+        const uint64_t hi = gen(), lo = gen();
+        return ((hi << 32) | lo) % bound;
+    };
     std::vector<idx_t> out(m);
     if (m * 4 >= n) {
         std::vector<idx_t> perm(n);
         std::iota(perm.begin(), perm.end(), idx_t(0));
         for (idx_t i = 0; i < m; i++) {
-            std::swap(perm[i], perm[i + idx_t(rng.below(uint64_t(n - i)))]);
+            std::swap(perm[i], perm[i + idx_t(draw(uint64_t(n - i)))]);
         }
         std::copy(perm.begin(), perm.begin() + m, out.begin());
         return out;
@@ -45,7 +52,7 @@ std::vector<idx_t> random_sample(idx_t n, idx_t m, uint64_t seed) {
         return it == moved.end() ? p : it->second;
     };
     for (idx_t i = 0; i < m; i++) {
-        idx_t j = i + idx_t(rng.below(uint64_t(n - i)));
+        idx_t j = i + idx_t(draw(uint64_t(n - i)));
         idx_t vi = slot(i);
         out[i] = slot(j);
         moved[j] = vi;
@@ -71,8 +78,7 @@ idx_t subsample_for_training(size_t d, size_t k, idx_t n, const float* x, const 
             "WARNING clustering %lld points to %zu centroids: subsampling from %lld to %zu "
             "points (max_points_per_centroid=%d)\n",
             (long long)n, k, (long long)n, max_points, max_per_centroid);
-    std::vector<idx_t> pick = random_sample(n, idx_t(max_points), uint64_t(int64_t(seed)));
-    std::sort(pick.begin(), pick.end());  // sequential reads; only the set matters
+    const std::vector<idx_t> pick = random_sample(n, idx_t(max_points), uint64_t(int64_t(seed)));
     x_out.resize(max_points * d);
     if (weights) w_out.resize(max_points);
 #pragma omp parallel for schedule(static)

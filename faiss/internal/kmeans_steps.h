@@ -30,11 +30,19 @@ class Rng {
 
 /// The first m entries of a uniformly random permutation of 0..n-1 (m <= n), in
 /// draw order: m distinct indices. Memory O(m) when m is small compared to n.
+///
+/// The permutation is the one Faiss draws for the same seed (its rand_perm: a
+/// Fisher-Yates shuffle driven by a 32-bit Mersenne Twister seeded with the low 32 bits
+/// of seed, slot i swapped with i + draw % (n - i)), so k-means subsamples and
+/// initialises from the same points as Faiss: with equal data and seed, both libraries
+/// start from the same centroids and train comparable codebooks (a single codebook
+/// draw otherwise moves recall by a few hundredths; see benchs/RESULTS.md).
 std::vector<idx_t> random_sample(idx_t n, idx_t m, uint64_t seed);
 
 /// The training set size policy of Faiss. When n > k * max_per_centroid, prints a warning
 /// to stderr, copies a seeded random sample of k * max_per_centroid points (and their
-/// weights, if any) into x_out / w_out in increasing point order, and returns its size.
+/// weights, if any) into x_out / w_out in draw order (random_sample with seed; the order
+/// matters: initial centroids are drawn by position in the sample), and returns its size.
 /// Otherwise leaves x_out empty, warns on stderr when n < k * min_per_centroid, and
 /// returns n.
 idx_t subsample_for_training(size_t d, size_t k, idx_t n, const float* x, const float* weights,

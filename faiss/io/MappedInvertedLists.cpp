@@ -60,39 +60,54 @@ MappedInvertedLists::MappedInvertedLists(size_t nlist, size_t code_size,
 
 size_t MappedInvertedLists::list_size(size_t list_no) const {
     check_list(list_no);
-    return sizes[list_no];
+    return in_memory ? in_memory->list_size(list_no) : sizes[list_no];
 }
 
 const uint8_t* MappedInvertedLists::get_codes(size_t list_no) const {
     check_list(list_no);
-    return file->data + list_offsets[list_no];
+    return in_memory ? in_memory->get_codes(list_no) : file->data + list_offsets[list_no];
 }
 
 const idx_t* MappedInvertedLists::get_ids(size_t list_no) const {
     check_list(list_no);
-    return ids.data() + id_starts[list_no];
+    return in_memory ? in_memory->get_ids(list_no) : ids.data() + id_starts[list_no];
 }
 
-namespace {
-
-[[noreturn]] void read_only() {
-    FAISS_THROW_CODE(unsupported,
-                     "these inverted lists are mapped read-only from an index file "
-                     "(IO_FLAG_MMAP); load without the flag or clone_index() to modify them");
+ArrayInvertedLists& MappedInvertedLists::writable() {
+    if (in_memory) return *in_memory;
+    FAISS_REQUIRE(!read_only, unsupported,
+                  "cannot modify the inverted lists: they are memory-mapped read-only from the "
+                  "index file (IO_FLAG_MMAP with IO_FLAG_READ_ONLY). To modify the index, read "
+                  "it without IO_FLAG_READ_ONLY (copy-on-write) or without IO_FLAG_MMAP, or "
+                  "make an in-memory copy with clone_index()");
+    auto copy = std::make_unique<ArrayInvertedLists>(nlist, code_size);
+    for (size_t i = 0; i < nlist; i++) {
+        const uint8_t* c = file->data + list_offsets[i];
+        copy->codes[i].assign(c, c + sizes[i] * code_size);
+        copy->ids[i].assign(ids.begin() + ptrdiff_t(id_starts[i]),
+                            ids.begin() + ptrdiff_t(id_starts[i] + sizes[i]));
+    }
+    in_memory = std::move(copy);
+    file.reset();
+    std::vector<idx_t>().swap(ids);
+    return *in_memory;
 }
 
-}  // namespace
-
-size_t MappedInvertedLists::add_entries(size_t, size_t, const idx_t*, const uint8_t*) {
-    read_only();
+size_t MappedInvertedLists::add_entries(size_t list_no, size_t n_entry, const idx_t* ids_in,
+                                        const uint8_t* code) {
+    check_list(list_no);
+    return writable().add_entries(list_no, n_entry, ids_in, code);
 }
 
-void MappedInvertedLists::update_entries(size_t, size_t, size_t, const idx_t*, const uint8_t*) {
-    read_only();
+void MappedInvertedLists::update_entries(size_t list_no, size_t offset, size_t n_entry,
+                                         const idx_t* ids_in, const uint8_t* code) {
+    check_list(list_no);
+    writable().update_entries(list_no, offset, n_entry, ids_in, code);
 }
 
-void MappedInvertedLists::resize(size_t, size_t) {
-    read_only();
+void MappedInvertedLists::resize(size_t list_no, size_t new_size) {
+    check_list(list_no);
+    writable().resize(list_no, new_size);
 }
 
 }  // namespace faiss

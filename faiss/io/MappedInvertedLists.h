@@ -7,13 +7,16 @@
 // copied into memory when the lists are made: the format does not align them, and C++
 // code may only read an int64 at an 8-byte aligned address.
 //
-// The lists are read-only: adding, updating, removing or resetting throws
-// FaissException (unsupported); clone_index() gives an in-memory, modifiable copy.
+// Modification (add, update, remove, reset, merge): with read_only (the index was read
+// with IO_FLAG_READ_ONLY) it throws FaissException (unsupported); otherwise the first
+// modification copies every list into memory (copy-on-write) and the lists then behave
+// as ArrayInvertedLists. clone_index() always gives an in-memory copy.
 // The mapping lives as long as the lists. Saving over the file with write_index is safe
 // (it replaces the file by rename; the mapping keeps the old content); truncating the
 // file in place while it is mapped is not (the OS then kills the process on access).
 //
-// Thread safety: all const methods may run concurrently.
+// Thread safety: all const methods may run concurrently; the first modification needs
+// exclusive access, as every modification does.
 
 #include <faiss/invlists/InvertedLists.h>
 
@@ -37,11 +40,16 @@ struct MappedFile {
 };
 
 struct MappedInvertedLists : InvertedLists {
+    /// Null once the lists were copied into memory.
     std::shared_ptr<const MappedFile> file;
     std::vector<size_t> sizes;         ///< entries of each list
     std::vector<size_t> list_offsets;  ///< byte offset in file of each list's codes
     std::vector<idx_t> ids;            ///< the ids of every list, list after list
     std::vector<size_t> id_starts;     ///< list i's ids start at ids[id_starts[i]]
+    /// True: modifications throw. False: the first one copies the lists into memory.
+    bool read_only = true;
+    /// The lists copied into memory by the first modification (null before it).
+    std::unique_ptr<ArrayInvertedLists> in_memory;
 
     /// List i holds sizes[i] entries: its codes at file->data + list_offsets[i], its ids
     /// right after (copied into ids). @throws FaissException (invalid_argument) if a list falls
@@ -53,12 +61,16 @@ struct MappedInvertedLists : InvertedLists {
     const uint8_t* get_codes(size_t list_no) const override;
     const idx_t* get_ids(size_t list_no) const override;
 
-    /// Read-only lists: these throw FaissException (unsupported).
+    /// With read_only these throw FaissException (unsupported); otherwise they modify
+    /// the in-memory copy, made first if needed.
     size_t add_entries(size_t list_no, size_t n_entry, const idx_t* ids,
                        const uint8_t* code) override;
     void update_entries(size_t list_no, size_t offset, size_t n_entry, const idx_t* ids,
                         const uint8_t* code) override;
     void resize(size_t list_no, size_t new_size) override;
+
+  private:
+    ArrayInvertedLists& writable();
 };
 
 }  // namespace faiss

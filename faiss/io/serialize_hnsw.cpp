@@ -9,6 +9,7 @@
 #include <faiss/IndexPQ.h>
 #include <faiss/IndexScalarQuantizer.h>
 #include <faiss/index_io.h>
+#include <faiss/internal/hnsw_impl.h>
 #include <faiss/io/internal/records.h>
 #include <faiss/io/internal/registry.h>
 
@@ -40,37 +41,39 @@ void read_graph_shape(ReadStream& in, HNSW& hnsw) {
     }
 }
 
+// Checks run on a const view, so that a mapped graph is read in place, never copied.
 void read_graph_nodes(ReadStream& in, HNSW& hnsw, idx_t ntotal) {
-    const auto& cum = hnsw.cum_nneighbor_per_level;
+    const HNSW& h = hnsw;
+    const auto& cum = h.cum_nneighbor_per_level;
     in.read_vector(hnsw.levels, "HNSW.levels");
-    FAISS_IO_CHECK(in, hnsw.levels.size() == uint64_t(ntotal), "%zu levels for ntotal = %lld",
-                   hnsw.levels.size(), (long long)ntotal);
-    for (size_t i = 0; i < hnsw.levels.size(); i++) {
-        FAISS_IO_CHECK(in, hnsw.levels[i] >= 1 && size_t(hnsw.levels[i]) < cum.size(),
-                       "node %zu has level count %d, expected 1 to %zu", i, hnsw.levels[i],
+    FAISS_IO_CHECK(in, h.levels.size() == uint64_t(ntotal), "%zu levels for ntotal = %lld",
+                   h.levels.size(), (long long)ntotal);
+    for (size_t i = 0; i < h.levels.size(); i++) {
+        FAISS_IO_CHECK(in, h.levels[i] >= 1 && size_t(h.levels[i]) < cum.size(),
+                       "node %zu has level count %d, expected 1 to %zu", i, h.levels[i],
                        cum.size() - 1);
     }
     in.read_vector(hnsw.offsets, "HNSW.offsets");
-    FAISS_IO_CHECK(in, hnsw.offsets.size() == uint64_t(ntotal) + 1, "%zu offsets for ntotal = %lld",
-                   hnsw.offsets.size(), (long long)ntotal);
-    FAISS_IO_CHECK(in, hnsw.offsets[0] == 0, "must start at 0");
-    for (size_t i = 0; i < hnsw.levels.size(); i++) {
-        FAISS_IO_CHECK(in, hnsw.offsets[i + 1] == hnsw.offsets[i] + uint64_t(cum[hnsw.levels[i]]),
+    FAISS_IO_CHECK(in, h.offsets.size() == uint64_t(ntotal) + 1, "%zu offsets for ntotal = %lld",
+                   h.offsets.size(), (long long)ntotal);
+    FAISS_IO_CHECK(in, h.offsets[0] == 0, "must start at 0");
+    for (size_t i = 0; i < h.levels.size(); i++) {
+        FAISS_IO_CHECK(in, h.offsets[i + 1] == h.offsets[i] + uint64_t(cum[h.levels[i]]),
                        "offset %zu does not match the levels of node %zu", i + 1, i);
     }
     in.read_vector(hnsw.neighbors, "HNSW.neighbors");
-    FAISS_IO_CHECK(in, hnsw.neighbors.size() == hnsw.offsets.back(),
-                   "%zu neighbours, the offsets need %llu", hnsw.neighbors.size(),
-                   (unsigned long long)hnsw.offsets.back());
+    FAISS_IO_CHECK(in, h.neighbors.size() == h.offsets.back(),
+                   "%zu neighbours, the offsets need %llu", h.neighbors.size(),
+                   (unsigned long long)h.offsets.back());
     // A neighbour on level l must itself live on level l: search follows it there and
     // reads its level-l list, which would otherwise lie outside its slots.
-    for (size_t i = 0; i < hnsw.levels.size(); i++) {
-        for (int l = 0; l < hnsw.levels[i]; l++) {
-            const size_t begin = hnsw.offsets[i] + size_t(cum[l]);
-            const size_t end = hnsw.offsets[i] + size_t(cum[l + 1]);
+    for (size_t i = 0; i < h.levels.size(); i++) {
+        for (int l = 0; l < h.levels[i]; l++) {
+            const size_t begin = h.offsets[i] + size_t(cum[l]);
+            const size_t end = h.offsets[i] + size_t(cum[l + 1]);
             for (size_t j = begin; j < end; j++) {
-                const int32_t v = hnsw.neighbors[j];
-                FAISS_IO_CHECK(in, v == -1 || (v >= 0 && int64_t(v) < ntotal && hnsw.levels[v] > l),
+                const int32_t v = h.neighbors[j];
+                FAISS_IO_CHECK(in, v == -1 || (v >= 0 && int64_t(v) < ntotal && h.levels[v] > l),
                                "neighbour slot %zu (node %zu, level %d) holds %d, not a node of "
                                "that level",
                                j, i, l, v);
@@ -88,7 +91,8 @@ void read_hnsw_record(ReadStream& in, HNSW& hnsw, idx_t ntotal) {
         ntotal == 0 ? hnsw.entry_point == -1 : hnsw.entry_point >= 0 && hnsw.entry_point < ntotal,
         "entry point %d for ntotal = %lld", hnsw.entry_point, (long long)ntotal);
     hnsw.max_level = in.read<int32_t>("HNSW.max_level");
-    const int expected_max = ntotal == 0 ? -1 : hnsw.levels[size_t(hnsw.entry_point)] - 1;
+    const int expected_max =
+        ntotal == 0 ? -1 : static_cast<const HNSW&>(hnsw).levels[size_t(hnsw.entry_point)] - 1;
     FAISS_IO_CHECK(in, hnsw.max_level == expected_max,
                    "max level %d, the entry point's top level is %d", hnsw.max_level, expected_max);
     hnsw.efConstruction = in.read<int32_t>("HNSW.efConstruction");
@@ -158,6 +162,9 @@ std::unique_ptr<Index> read_index_hnsw(ReadStream& in, uint32_t t) {
     if (index->own_fields) delete index->storage;
     index->storage = storage.release();
     index->own_fields = true;
+    // A mapped graph stays in the shared page cache, paged in on demand: collapsing it
+    // into huge pages would read it all now.
+    if (!in.mmap_requested()) internal::advise_hnsw_memory(index->hnsw, index->storage);
     return index;
 }
 

@@ -17,6 +17,10 @@ _VECTOR_DTYPES = {
     "UInt16Vector": np.uint16,
     "UInt32Vector": np.uint32,
     "UInt64Vector": np.uint64,
+    # arrays that may view a memory-mapped index file (faiss/impl/maybe_owned_vector.h)
+    "MaybeOwnedVectorUInt8": np.uint8,
+    "MaybeOwnedVectorInt32": np.int32,
+    "MaybeOwnedVectorUInt64": np.uint64,
 }
 
 

@@ -321,6 +321,23 @@ def handle_IndexHNSW(cls):
     cls.__init__ = __init__
     _keep_ref_on_set(cls, "storage")
 
+    def init_level_0_from_knngraph(self, k, D, I):
+        """Rebuild level 0 from a k-NN graph of the stored vectors: D float32 and I int64
+        arrays of shape (ntotal, k), as search() of the stored vectors returns them."""
+        k = check.positive_int(k, "k")
+        shape = (self.ntotal, k)
+        D, I = check.as_array(D, "D"), check.as_array(I, "I")
+        for name, a in (("D", D), ("I", I)):
+            if a.shape != shape:
+                raise ValueError(f"{name} must have shape {shape}, got shape {a.shape}")
+        if I.dtype.kind not in "iu":
+            raise TypeError(f"I must hold integer ids, got dtype {I.dtype}")
+        D = np.ascontiguousarray(D, dtype=np.float32)
+        I = np.ascontiguousarray(I, dtype=np.int64)
+        self.init_level_0_from_knngraph_c(k, swig_ptr(D), swig_ptr(I))
+
+    _replace_method(cls, "init_level_0_from_knngraph", init_level_0_from_knngraph)
+
 
 def handle_IndexRefine(cls):
     """IndexRefine holds raw pointers to its base and refine indexes: keep their Python

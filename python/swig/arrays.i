@@ -138,3 +138,33 @@ class vector {
 %template(UInt16Vector) std::vector<uint16_t>;
 %template(UInt32Vector) std::vector<uint32_t>;
 %template(UInt64Vector) std::vector<uint64_t>;
+
+%{
+#include <faiss/impl/maybe_owned_vector.h>
+%}
+
+// The arrays that may view a memory-mapped index file (IndexFlatCodes.codes, the HNSW
+// graph arrays), with Faiss's proxy names. data() is the const accessor, so reading a
+// read-only mapped array from Python never copies or fails; resize() / clear() /
+// push_back() follow the C++ rules (a read-only view throws, a copy-on-write view is
+// copied first), after which data() points at owned memory and may be written.
+namespace faiss {
+template <class T>
+class MaybeOwnedVector {
+  public:
+    MaybeOwnedVector();
+    void push_back(const T& value);
+    void clear();
+    const T* data() const;
+    size_t size() const;
+    size_t byte_size() const;
+    T at(size_t n) const;
+    void resize(size_t n);
+    bool is_owned() const;
+    bool is_read_only() const;
+};
+}  // namespace faiss
+
+%template(MaybeOwnedVectorUInt8) faiss::MaybeOwnedVector<uint8_t>;
+%template(MaybeOwnedVectorInt32) faiss::MaybeOwnedVector<int32_t>;
+%template(MaybeOwnedVectorUInt64) faiss::MaybeOwnedVector<uint64_t>;

@@ -131,9 +131,72 @@ static void test_hnsw_bad_input(void) {
     faiss_Index_free(flat);
 }
 
+static void test_hnsw_graph_edits(void) {
+    float* xb = random_vectors(NB, D, 91);
+    float dk[NB * 9], distances[K];
+    idx_t ik[NB * 9], labels[K], perm[NB], perm_bad[NB];
+    FaissIndex* flat = NULL;
+    FaissIndexHNSWFlat* index = NULL;
+    FaissSearchParametersHNSW* sp = NULL;
+    int i, ok = 1;
+
+    CHECK_OK(faiss_IndexHNSWFlat_new_with(&index, D, 8, METRIC_L2));
+    CHECK(faiss_IndexHNSW_init_level0(index) == 1);
+    CHECK(faiss_IndexHNSW_keep_max_size_level0(index) == 0);
+    CHECK_OK(faiss_IndexHNSW_set_init_level0(index, 0));
+    CHECK(faiss_IndexHNSW_init_level0(index) == 0);
+    CHECK_OK(faiss_IndexHNSW_set_keep_max_size_level0(index, 1));
+    CHECK_OK(faiss_Index_add(index, NB, xb));
+    /* Level 0 from the exact 9-NN graph (self included, skipped). */
+    CHECK_OK(faiss_IndexFlat_new_with(&flat, D, METRIC_L2));
+    CHECK_OK(faiss_Index_add(flat, NB, xb));
+    CHECK_OK(faiss_Index_search(flat, NB, xb, 9, dk, ik));
+    CHECK_OK(faiss_IndexHNSW_init_level_0_from_knngraph(index, 9, dk, ik));
+    CHECK_OK(faiss_IndexHNSW_set_efSearch(index, 64));
+    CHECK_OK(faiss_Index_search(index, 1, xb + 17 * D, K, distances, labels));
+    CHECK(labels[0] == 17);
+    CHECK_OK(faiss_IndexHNSW_reorder_links(index));
+    CHECK_OK(faiss_IndexHNSW_shrink_level_0_neighbors(index, 6));
+    /* Reversal: old vector NB-1-i becomes i. */
+    for (i = 0; i < NB; i++) {
+        perm[i] = NB - 1 - i;
+        perm_bad[i] = i;
+    }
+    perm_bad[3] = 4;
+    CHECK_OK(faiss_IndexHNSW_permute_entries(index, perm));
+    CHECK_OK(faiss_Index_search(index, 1, xb + 17 * D, K, distances, labels));
+    CHECK(labels[0] == NB - 1 - 17);
+    CHECK_FAIL(faiss_IndexHNSW_permute_entries(index, perm_bad), FAISS_ERROR_INVALID_ARGUMENT,
+               "twice");
+    CHECK_FAIL(faiss_IndexHNSW_permute_entries(index, NULL), FAISS_ERROR_INVALID_ARGUMENT, "null");
+    CHECK_FAIL(faiss_IndexHNSW_init_level_0_from_knngraph(index, 0, dk, ik),
+               FAISS_ERROR_INVALID_ARGUMENT, "k must be > 0");
+    CHECK_FAIL(faiss_IndexHNSW_shrink_level_0_neighbors(index, -1), FAISS_ERROR_INVALID_ARGUMENT,
+               "size must be >= 0");
+
+    CHECK_OK(faiss_SearchParametersHNSW_new_with(&sp, NULL, 32));
+    CHECK(faiss_SearchParametersHNSW_check_relative_distance(sp) == 1);
+    CHECK(faiss_SearchParametersHNSW_bounded_queue(sp) == 1);
+    CHECK_OK(faiss_SearchParametersHNSW_set_check_relative_distance(sp, 0));
+    CHECK_OK(faiss_SearchParametersHNSW_set_bounded_queue(sp, 0));
+    CHECK(faiss_SearchParametersHNSW_check_relative_distance(sp) == 0);
+    CHECK(faiss_SearchParametersHNSW_bounded_queue(sp) == 0);
+    CHECK_OK(faiss_Index_search_with_params(index, 1, xb + 5 * D, K, sp, distances, labels));
+    for (i = 1; i < K; i++)
+        ok = ok && distances[i - 1] <= distances[i];
+    CHECK(ok && labels[0] == NB - 1 - 5);
+    CHECK(faiss_SearchParametersHNSW_bounded_queue(NULL) == -1);
+    faiss_SearchParametersHNSW_free(sp);
+    CHECK(faiss_IndexHNSW_init_level0(flat) == -1);
+    faiss_Index_free(flat);
+    faiss_IndexHNSW_free(index);
+    free(xb);
+}
+
 void suite_hnsw(void) {
     c_test_run("hnsw_flat_search", test_hnsw_flat_search);
     c_test_run("hnsw_params_and_removal", test_hnsw_params_and_removal);
     c_test_run("hnsw_sq_pq", test_hnsw_sq_pq);
     c_test_run("hnsw_bad_input", test_hnsw_bad_input);
+    c_test_run("hnsw_graph_edits", test_hnsw_graph_edits);
 }

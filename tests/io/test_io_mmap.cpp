@@ -49,23 +49,36 @@ TEST(IndexIOMmap, MappedListsMatchLoadedOnes) {
     std::remove(path.c_str());
 }
 
-TEST(IndexIOMmap, ReadOnlyAndCloneable) {
+TEST(IndexIOMmap, ReadOnlyCopyOnWriteAndCloneable) {
     const std::string path = temp_path("ro");
     for (const auto& [name, index] : built_index_cases()) {
         if (name != "IVFFlat") continue;
         write_index(index.get(), path.c_str());
-        std::unique_ptr<Index> mapped(read_index(path.c_str(), IO_FLAG_MMAP));
         const auto x = queries_for(index->d, 3, 8);
+        std::unique_ptr<Index> read_only(
+            read_index(path.c_str(), IO_FLAG_MMAP | IO_FLAG_READ_ONLY));
         expect_code(
-            ErrorCode::unsupported, [&] { mapped->add(3, x.data()); }, "read-only");
+            ErrorCode::unsupported, [&] { read_only->add(3, x.data()); }, "IO_FLAG_READ_ONLY");
         expect_code(
-            ErrorCode::unsupported, [&] { mapped->reset(); }, "read-only");
-        std::unique_ptr<Index> copy(clone_index(mapped.get()));
+            ErrorCode::unsupported, [&] { read_only->reset(); }, "IO_FLAG_READ_ONLY");
+        expect_same_search(*index, *read_only);
+        // Without IO_FLAG_READ_ONLY the first modification copies the lists into memory.
+        std::unique_ptr<Index> cow(read_index(path.c_str(), IO_FLAG_MMAP));
+        std::unique_ptr<Index> reference(clone_index(index.get()));
+        cow->add(3, x.data());
+        reference->add(3, x.data());
+        expect_same_search(*reference, *cow);
+        EXPECT_EQ(to_bytes(reference.get()), to_bytes(cow.get()));
+        const auto* lists =
+            dynamic_cast<const MappedInvertedLists*>(try_extract_index_ivf(cow.get())->invlists);
+        ASSERT_TRUE(lists);
+        EXPECT_TRUE(lists->in_memory && !lists->file);
+        std::unique_ptr<Index> copy(clone_index(read_only.get()));
         copy->add(3, x.data());
         EXPECT_EQ(copy->ntotal, index->ntotal + 3);
         // Saving over the mapped file replaces it by rename: the mapping keeps working.
         write_index(copy.get(), path.c_str());
-        expect_same_search(*index, *mapped);
+        expect_same_search(*index, *read_only);
         std::unique_ptr<Index> reread(read_index(path.c_str(), IO_FLAG_MMAP));
         EXPECT_EQ(reread->ntotal, index->ntotal + 3);
     }

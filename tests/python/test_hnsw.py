@@ -181,3 +181,82 @@ def test_storage_given_by_caller_is_kept_alive():
     _, I = index.search(xb[:3], 1)
     np.testing.assert_array_equal(I.ravel(), [0, 1, 2])
     assert isinstance(index.storage, faiss.IndexFlatL2)
+
+
+def test_stopping_rule_parameters(hnsw_flat):
+    index, xb = hnsw_flat
+    xq = _data(50, 20)
+    p = faiss.SearchParametersHNSW(efSearch=32)
+    assert p.check_relative_distance and p.bounded_queue
+    _, Iref = index.search(xq, 10, params=p)
+    for bounded in (True, False):
+        p = faiss.SearchParametersHNSW(efSearch=32, check_relative_distance=False,
+                                       bounded_queue=bounded)
+        D, I = index.search(xq, 10, params=p)
+        assert _recall(I, Iref) >= 0.8
+        assert (np.diff(D, axis=1) >= 0).all()
+    assert index.hnsw.check_relative_distance and index.hnsw.search_bounded_queue
+
+
+def test_permute_entries_and_knn_graph_level0():
+    xb = _data(3000, 21)
+    xq = _data(40, 22)
+    index = faiss.IndexHNSWFlat(D_DIM, 16)
+    index.add(xb)
+    D0, I0 = index.search(xq, 5)
+    perm = np.random.default_rng(3).permutation(3000)
+    index.permute_entries(perm)
+    D1, I1 = index.search(xq, 5)
+    np.testing.assert_array_equal(perm[I1], I0)
+    np.testing.assert_array_equal(D1, D0)
+    with pytest.raises(ValueError):
+        index.permute_entries(perm[:10])
+    bad = perm.copy()
+    bad[0] = bad[1]
+    with pytest.raises(RuntimeError, match="twice"):
+        index.permute_entries(bad)
+
+    g = faiss.IndexHNSWFlat(D_DIM, 16)
+    g.init_level0 = False
+    g.add(xb)
+    flat = faiss.IndexFlatL2(D_DIM)
+    flat.add(xb)
+    Dk, Ik = flat.search(xb, 33)
+    g.init_level_0_from_knngraph(33, Dk, Ik)
+    g.hnsw.efSearch = 64
+    _, I = g.search(xq, 10)
+    _, Iref = flat.search(xq, 10)
+    assert _recall(I, Iref) >= 0.9
+    with pytest.raises(ValueError, match="shape"):
+        g.init_level_0_from_knngraph(33, Dk[:10], Ik)
+    with pytest.raises(ValueError, match="k must be > 0"):
+        g.init_level_0_from_knngraph(0, Dk, Ik)
+    g.shrink_level_0_neighbors(8)
+    g.reorder_links()
+    with pytest.raises(RuntimeError, match="size must be >= 0"):
+        g.shrink_level_0_neighbors(-1)
+
+
+def test_write_with_removed_vectors_needs_compact(tmp_path):
+    """A file must never carry removed vectors as if they were live: saving refuses
+    until compact(), directly and when the HNSW index is nested in another."""
+    xb = _data(1000, 23)
+    index = faiss.IndexHNSWFlat(D_DIM, 16)
+    index.add(xb)
+    index.remove_ids(np.arange(0, 1000, 7))
+    with pytest.raises(RuntimeError, match="compact"):
+        faiss.write_index(index, str(tmp_path / "x.index"))
+    with pytest.raises(RuntimeError, match="compact"):
+        faiss.serialize_index(index)
+    assert not (tmp_path / "x.index").exists()
+    index.compact()
+    faiss.write_index(index, str(tmp_path / "x.index"))
+    back = faiss.read_index(str(tmp_path / "x.index"))
+    assert back.ntotal == 1000 - len(range(0, 1000, 7))
+
+    inner = faiss.IndexHNSWFlat(D_DIM, 16)
+    wrapped = faiss.IndexIDMap(inner)
+    wrapped.add_with_ids(xb, np.arange(1000, 2000))
+    inner.remove_ids(np.arange(0, 100))
+    with pytest.raises(RuntimeError, match="compact"):
+        faiss.serialize_index(wrapped)

@@ -179,7 +179,7 @@ def test_mmap_lists(tmp_path):
     index = _make("IVFPQ")
     path = str(tmp_path / "mapped.index")
     faiss.write_index(index, path)
-    mapped = faiss.read_index(path, faiss.IO_FLAG_MMAP)
+    mapped = faiss.read_index(path, faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
     assert type(mapped) is faiss.IndexIVFPQ
     _same_search(index, mapped)
     with pytest.raises(RuntimeError, match="read-only"):

@@ -21,9 +21,32 @@
 
 namespace faiss_cli_test {
 
+namespace {
+
+std::vector<std::string>& created_dirs() {
+    static std::vector<std::string> dirs;
+    return dirs;
+}
+
+// The folders hold only files (some tens of MB): removed when the test program exits.
+void remove_created_dirs() {
+    for (const auto& dir : created_dirs()) {
+        for (const auto& name : list_dir(dir))
+            unlink((dir + "/" + name).c_str());
+        rmdir(dir.c_str());
+    }
+}
+
+}  // namespace
+
 std::string make_temp_dir() {
     std::string tmpl = ::testing::TempDir() + "faiss_cli_XXXXXX";
-    if (!mkdtemp(&tmpl[0])) ADD_FAILURE() << "mkdtemp failed";
+    if (!mkdtemp(&tmpl[0])) {
+        ADD_FAILURE() << "mkdtemp failed";
+        return tmpl;
+    }
+    if (created_dirs().empty()) std::atexit(remove_created_dirs);
+    created_dirs().push_back(tmpl);
     return tmpl;
 }
 

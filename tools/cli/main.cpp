@@ -2,6 +2,10 @@
 // writing code. One subcommand per file (cmd_*.cpp); see tools/README.md.
 #include "cli.h"
 
+#ifdef FAISS_CLI_SERVE
+#include "../serve/serve.h"
+#endif
+
 #include <faiss/FaissException.h>
 #include <faiss/simd/simd_level.h>
 
@@ -24,6 +28,8 @@ const char* kUsage =
     "  info         --index INDEX\n"
     "  groundtruth  --base FILE --queries FILE --output FILE [--k K] [--metric l2|ip]\n"
     "  bench        --index INDEX --queries FILE --gt FILE [--param NAME --values V,..]\n"
+    "  serve        --index NAME=INDEX[,NAME=INDEX...] [--host H] [--port P]\n"
+    "               [--data-dir DIR] [--api-key-file F] [--auth-reads] (HTTP/JSON service)\n"
     "vector files: .fvecs .bvecs .ivecs .npy .safetensors, raw with --dtype and --dim;\n"
     "  --bf16 reads uint16 .npy data as bfloat16, --tensor NAME picks a safetensors tensor\n"
     "errors print one line and exit with status 2; see tools/README.md\n";
@@ -54,6 +60,12 @@ int main(int argc, char** argv) {
         if (cmd == "info") return faiss_cli::cmd_info(argc - 2, argv + 2);
         if (cmd == "groundtruth") return faiss_cli::cmd_groundtruth(argc - 2, argv + 2);
         if (cmd == "bench") return faiss_cli::cmd_bench(argc - 2, argv + 2);
+#ifdef FAISS_CLI_SERVE
+        if (cmd == "serve") return faiss_cli::cmd_serve(argc - 2, argv + 2);
+#else
+        if (cmd == "serve")
+            throw faiss_cli::CliError("this build has no HTTP library (libcpp-httplib-dev)");
+#endif
         std::fprintf(stderr, "faiss-cli: unknown command '%s' (try faiss-cli --help)\n",
                      cmd.c_str());
     } catch (const faiss_cli::CliError& e) {

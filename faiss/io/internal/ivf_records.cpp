@@ -114,10 +114,6 @@ std::vector<uint64_t> read_list_sizes(ReadStream& in, uint64_t nlist) {
     return sizes;
 }
 
-bool wants_mmap(int io_flags) {
-    return (io_flags & IO_FLAG_MMAP) == IO_FLAG_MMAP || (io_flags & IO_FLAG_MMAP_IFC) != 0;
-}
-
 // The data block of total bytes mapped in place: list i's codes then ids, list after list.
 std::unique_ptr<InvertedLists> map_array_invlists(ReadStream& in, uint64_t code_size,
                                                   const std::vector<uint64_t>& sizes,
@@ -130,8 +126,11 @@ std::unique_ptr<InvertedLists> map_array_invlists(ReadStream& in, uint64_t code_
         offsets[i] = size_t(at);
         at += sizes[i] * (code_size + sizeof(idx_t));
     }
-    return std::make_unique<MappedInvertedLists>(sizes.size(), size_t(code_size), std::move(file),
-                                                 std::move(list_sizes), std::move(offsets));
+    auto il =
+        std::make_unique<MappedInvertedLists>(sizes.size(), size_t(code_size), std::move(file),
+                                              std::move(list_sizes), std::move(offsets));
+    il->read_only = in.read_only_mapping();
+    return il;
 }
 
 std::unique_ptr<InvertedLists> read_array_invlists(ReadStream& in, const IndexIVF& ivf) {
@@ -156,7 +155,7 @@ std::unique_ptr<InvertedLists> read_array_invlists(ReadStream& in, const IndexIV
     FAISS_IO_CHECK(in, in.remaining() < 0 || total <= uint64_t(in.remaining()),
                    "list data of %llu bytes does not fit in the %lld bytes left",
                    (unsigned long long)total, (long long)in.remaining());
-    if (wants_mmap(in.io_flags())) return map_array_invlists(in, code_size, sizes, total);
+    if (in.mmap_requested()) return map_array_invlists(in, code_size, sizes, total);
     auto il = std::make_unique<ArrayInvertedLists>(size_t(nlist), size_t(code_size));
     for (size_t i = 0; i < sizes.size(); i++) {
         if (sizes[i] == 0) continue;

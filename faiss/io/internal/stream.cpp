@@ -1,5 +1,6 @@
 #include <faiss/io/internal/stream.h>
 
+#include <faiss/index_io.h>
 #include <faiss/io/MappedInvertedLists.h>
 
 #include <algorithm>
@@ -81,14 +82,30 @@ void ReadStream::unsupported(const std::string& what) const {
                      what.c_str());
 }
 
+bool ReadStream::mmap_requested() const {
+    return (io_flags_ & IO_FLAG_MMAP) == IO_FLAG_MMAP || (io_flags_ & IO_FLAG_MMAP_IFC) != 0;
+}
+
+bool ReadStream::read_only_mapping() const {
+    return (io_flags_ & IO_FLAG_READ_ONLY) != 0;
+}
+
+const uint8_t* ReadStream::mapped_data(const MappedFile& file) {
+    return file.data;
+}
+
+std::string ReadStream::mapped_origin(const char* field) const {
+    return std::string(field) + " mapped from " + reader_->name;
+}
+
 std::shared_ptr<const MappedFile> ReadStream::map_bytes(uint64_t n, const char* field,
                                                         uint64_t& file_offset) {
     last_field_ = field;
     last_offset_ = offset_;
     auto* file = dynamic_cast<FileIOReader*>(reader_);
     FAISS_REQUIRE(file && remaining_ >= 0, invalid_argument,
-                  "IO_FLAG_MMAP maps the lists of a regular file: read the index from a file "
-                  "name or a FILE*, not from %s",
+                  "IO_FLAG_MMAP / IO_FLAG_MMAP_IFC map a regular file: read the index from a "
+                  "file name or a FILE*, not from %s",
                   reader_->name.c_str());
     if (uint64_t(remaining_) < n) {
         fail(internal::format_message("unexpected end of data (needs %llu bytes, %lld left)",

@@ -14,6 +14,7 @@
 
 #include <faiss/io/io.h>
 
+#include <faiss/impl/maybe_owned_vector.h>
 #include <faiss/internal/checks.h>
 
 #include <algorithm>
@@ -105,6 +106,36 @@ class ReadStream {
         read_array(v, count, field);
     }
 
+    /// True when the io_flags ask for memory mapping (IO_FLAG_MMAP or IO_FLAG_MMAP_IFC).
+    bool mmap_requested() const;
+    /// True when mapped data must stay read-only (IO_FLAG_READ_ONLY).
+    bool read_only_mapping() const;
+
+    /// count elements into v: read into memory, or, when mmap_requested(), a view of
+    /// the file's own pages (read-only with IO_FLAG_READ_ONLY, copy-on-write otherwise;
+    /// errors name the array as `field` and the file).
+    template <class T>
+    void read_array(MaybeOwnedVector<T>& v, uint64_t count, const char* field) {
+        check_array(count, sizeof(T), field);
+        if (mmap_requested()) {
+            uint64_t at = 0;
+            std::shared_ptr<const MappedFile> file = map_bytes(count * sizeof(T), field, at);
+            v = MaybeOwnedVector<T>::create_view(
+                reinterpret_cast<const T*>(mapped_data(*file) + at), size_t(count), file,
+                read_only_mapping(), mapped_origin(field));
+            return;
+        }
+        std::vector<T> tmp;
+        read_array(tmp, count, field);
+        v = MaybeOwnedVector<T>(std::move(tmp));
+    }
+
+    template <class T>
+    void read_vector(MaybeOwnedVector<T>& v, const char* field) {
+        const uint64_t count = read_count(sizeof(T), field);
+        read_array(v, count, field);
+    }
+
     /// Skip the next n bytes of a file reader instead of reading them, and return the
     /// mapping of the whole file (made once per stream) with, in file_offset, where those
     /// bytes start in it. @throws FaissException (invalid_argument) unless the medium is a
@@ -128,6 +159,9 @@ class ReadStream {
 
   private:
     static constexpr size_t kChunkBytes = size_t(1) << 20;
+
+    static const uint8_t* mapped_data(const MappedFile& file);
+    std::string mapped_origin(const char* field) const;
 
     IOReader* reader_;
     int io_flags_;
@@ -185,6 +219,10 @@ class WriteStream {
     }
     template <class T>
     void write_vector(const std::vector<T>& v) {
+        write_vector(v.data(), v.size());
+    }
+    template <class T>
+    void write_vector(const MaybeOwnedVector<T>& v) {
         write_vector(v.data(), v.size());
     }
 

@@ -1,0 +1,253 @@
+// Loading, recovery, the write path and checkpoints of one served index.
+#include "served_index.h"
+
+#include <faiss/FaissException.h>
+#include <faiss/IndexIDMap.h>
+#include <faiss/IndexIVF.h>
+#include <faiss/index_io.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+
+namespace faiss_serve {
+
+namespace {
+
+std::shared_ptr<Snapshot> initial_snapshot(faiss::Index* index, uint64_t seq) {
+    auto s = std::make_shared<Snapshot>();
+    s->base.reset(index);
+    s->tombstones = std::make_shared<Tombstones>();
+    s->seq = s->base_seq = seq;
+    return s;
+}
+
+/// The index ready for add_with_ids / remove_ids; takes ownership of index.
+faiss::Index* prepare_writable(faiss::Index* index, const std::string& path) {
+    std::unique_ptr<faiss::Index> owned(index);
+    if (!index->is_trained)
+        throw std::runtime_error(path +
+                                 ": the index is not trained; train it before serving writes");
+    if (index->metric_type != faiss::METRIC_L2 &&
+        index->metric_type != faiss::METRIC_INNER_PRODUCT) {
+        throw std::runtime_error(path + ": writes need an L2 or inner-product index");
+    }
+    if (dynamic_cast<faiss::IndexIDMap*>(index) || dynamic_cast<faiss::IndexIVF*>(index)) {
+        return owned.release();
+    }
+    // Other indexes number their vectors 0..ntotal-1; keep those numbers as ids.
+    auto map = std::make_unique<faiss::IndexIDMap>();
+    map->index = owned.release();
+    map->own_fields = true;
+    map->d = index->d;
+    map->metric_type = index->metric_type;
+    map->metric_arg = index->metric_arg;
+    map->is_trained = true;
+    map->ntotal = index->ntotal;
+    map->id_map.resize(size_t(index->ntotal));
+    for (size_t i = 0; i < map->id_map.size(); i++)
+        map->id_map[i] = faiss::idx_t(i);
+    return map.release();
+}
+
+void make_dir(const std::string& dir) {
+    if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+        throw std::runtime_error(dir + ": cannot create folder: " + std::strerror(errno));
+    }
+}
+
+}  // namespace
+
+ServedIndex::ServedIndex(const std::string& name, const std::string& path) : name_(name) {
+    std::unique_ptr<faiss::Index> index(
+        faiss::read_index(path.c_str(), faiss::IO_FLAG_MMAP | faiss::IO_FLAG_READ_ONLY));
+    publish(initial_snapshot(index.release(), 0));
+}
+
+ServedIndex::ServedIndex(const std::string& name, const std::string& path, const WriteOptions& opts)
+    : name_(name), writable_(true), opts_(opts) {
+    make_dir(opts_.data_dir);
+    recover(path);
+    bg_ = std::thread([this] { background_loop(); });
+}
+
+ServedIndex::~ServedIndex() {
+    {
+        std::lock_guard<std::mutex> lock(bg_mu_);
+        bg_stop_ = true;
+    }
+    bg_cv_.notify_all();
+    if (bg_.joinable()) bg_.join();
+}
+
+std::shared_ptr<const Snapshot> ServedIndex::snapshot() const {
+    return std::atomic_load(&current_);
+}
+
+void ServedIndex::publish(std::shared_ptr<const Snapshot> s) {
+    std::atomic_store(&current_, std::move(s));
+}
+
+void ServedIndex::recover(const std::string& path) {
+    const std::string& dir = opts_.data_dir;
+    DataFiles files = list_data_files(dir);
+    uint64_t ckpt = 0;
+    if (files.checkpoints.empty()) {
+        faiss::Index* index = prepare_writable(faiss::read_index(path.c_str()), path);
+        publish(initial_snapshot(index, 0));
+        faiss::write_index(index, checkpoint_path(dir, 0).c_str());
+    } else {
+        ckpt = files.checkpoints.back().first;
+        const std::string& file = files.checkpoints.back().second;
+        publish(initial_snapshot(prepare_writable(faiss::read_index(file.c_str()), file), ckpt));
+    }
+    checkpoint_seq_ = ckpt;
+    for (const auto& seg : files.segments) {
+        size_t torn = 0;
+        for (const LogRecord& r : read_log_segment(seg.second, &torn)) {
+            if (r.seq <= snapshot()->seq) continue;
+            if (r.seq != snapshot()->seq + 1) {
+                throw std::runtime_error(seg.second + ": log record " + std::to_string(r.seq) +
+                                         " follows " + std::to_string(snapshot()->seq) +
+                                         " (records missing)");
+            }
+            apply(r);
+            replayed_++;
+        }
+        if (torn) {
+            std::fprintf(stderr, "faiss-cli serve: %s: ignoring %zu bytes of a torn last record\n",
+                         seg.second.c_str(), torn);
+        }
+    }
+    segment_first_seq_ = snapshot()->seq + 1;
+    const std::string seg = segment_path(dir, segment_first_seq_);
+    // A segment of that name can hold nothing valid (its records would have advanced
+    // seq): it was created just before a crash, or holds only a torn record.
+    ::unlink(seg.c_str());
+    segment_ = std::make_unique<LogSegment>(seg);
+}
+
+void ServedIndex::apply(const LogRecord& r) {
+    const auto cur = snapshot();
+    if (r.op == LogOp::add) {
+        if (r.d != uint32_t(cur->base->d)) {
+            throw std::runtime_error("log record " + std::to_string(r.seq) +
+                                     " has d=" + std::to_string(r.d) +
+                                     ", the index d=" + std::to_string(cur->base->d));
+        }
+        auto chunk = std::make_shared<DeltaChunk>();
+        chunk->x = r.x;
+        chunk->ids = r.ids;
+        chunk->seqs.assign(r.ids.size(), r.seq);
+        chunk->lists = assign_lists(*cur->base, r.ids.size(), r.x.data());
+        publish(with_added(*cur, std::move(chunk), r.seq));
+    } else {
+        publish(with_removed(*cur, r.ids, r.seq));
+    }
+}
+
+uint64_t ServedIndex::add(const std::vector<int64_t>& ids, std::vector<float> x) {
+    std::unique_lock<std::mutex> lock(write_mu_);
+    const auto cur = snapshot();
+    auto chunk = std::make_shared<DeltaChunk>();
+    chunk->x = std::move(x);
+    chunk->ids = ids;
+    chunk->seqs.assign(ids.size(), cur->seq + 1);
+    chunk->lists = assign_lists(*cur->base, ids.size(), chunk->x.data());
+    LogRecord r;
+    r.seq = cur->seq + 1;
+    r.op = LogOp::add;
+    r.d = uint32_t(cur->base->d);
+    r.ids = ids;
+    r.x = chunk->x;
+    segment_->append(r);
+    const auto next = with_added(*cur, std::move(chunk), r.seq);
+    publish(next);
+    lock.unlock();
+    if (needs_checkpoint(*next)) bg_cv_.notify_all();
+    return r.seq;
+}
+
+uint64_t ServedIndex::remove(const std::vector<int64_t>& ids) {
+    std::unique_lock<std::mutex> lock(write_mu_);
+    const auto cur = snapshot();
+    LogRecord r;
+    r.seq = cur->seq + 1;
+    r.op = LogOp::remove;
+    r.ids = ids;
+    segment_->append(r);
+    const auto next = with_removed(*cur, ids, r.seq);
+    publish(next);
+    lock.unlock();
+    if (needs_checkpoint(*next)) bg_cv_.notify_all();
+    return r.seq;
+}
+
+bool ServedIndex::needs_checkpoint(const Snapshot& s) const {
+    return s.delta_size >= opts_.merge_threshold || s.tombstones->size() >= opts_.merge_threshold;
+}
+
+uint64_t ServedIndex::checkpoint() {
+    if (!writable_) throw std::runtime_error("index '" + name_ + "' is read-only");
+    std::lock_guard<std::mutex> ckpt_lock(checkpoint_mu_);
+    std::shared_ptr<const Snapshot> snap;
+    {
+        std::lock_guard<std::mutex> lock(write_mu_);
+        snap = snapshot();
+        if (snap->seq == snap->base_seq) return snap->seq;
+        // Later writes go to a new segment, so the old ones hold only seq <= snap->seq.
+        if (segment_first_seq_ != snap->seq + 1) {
+            segment_ = std::make_unique<LogSegment>(segment_path(opts_.data_dir, snap->seq + 1));
+            segment_first_seq_ = snap->seq + 1;
+        }
+    }
+    const uint64_t s0 = snap->seq;
+    std::shared_ptr<const faiss::Index> merged(merged_base(*snap));
+    faiss::write_index(merged.get(), checkpoint_path(opts_.data_dir, s0).c_str());
+    {
+        std::lock_guard<std::mutex> lock(write_mu_);
+        publish(rebased(*snapshot(), merged, s0));
+    }
+    checkpoint_seq_ = s0;
+    checkpoints_done_++;
+    // Only now is the covered log redundant: a crash before this point recovers from
+    // the new checkpoint (records <= s0 are skipped) or from the old one plus the log.
+    const DataFiles files = list_data_files(opts_.data_dir);
+    for (const auto& c : files.checkpoints) {
+        if (c.first < s0) ::unlink(c.second.c_str());
+    }
+    for (const auto& seg : files.segments) {
+        if (seg.first <= s0) ::unlink(seg.second.c_str());
+    }
+    sync_dir(opts_.data_dir);
+    return s0;
+}
+
+void ServedIndex::background_loop() {
+    std::unique_lock<std::mutex> lock(bg_mu_);
+    auto wait = std::chrono::seconds(1);
+    while (!bg_stop_) {
+        bg_cv_.wait_for(lock, wait);
+        if (bg_stop_ || !needs_checkpoint(*snapshot())) continue;
+        lock.unlock();
+        try {
+            checkpoint();
+            wait = std::chrono::seconds(1);
+        } catch (const std::exception& e) {
+            // The writes stay in the log, so nothing is lost; retry later.
+            checkpoint_failures_++;
+            wait = std::chrono::seconds(30);
+            const faiss::FaissException* fe = dynamic_cast<const faiss::FaissException*>(&e);
+            std::fprintf(stderr, "faiss-cli serve: index '%s': checkpoint failed: %s\n",
+                         name_.c_str(), fe ? fe->message().c_str() : e.what());
+        }
+        lock.lock();
+    }
+}
+
+}  // namespace faiss_serve
