@@ -116,7 +116,7 @@ void IndexHNSW::add(idx_t n, const float* x) {
     hnsw.free_slots.erase(hnsw.free_slots.begin(), hnsw.free_slots.begin() + reuse);
     ntotal = storage->ntotal;
     // Before linking: the build's own searches read the same arrays at random.
-    internal::advise_hnsw_memory(hnsw, storage);
+    advise_memory();
     if (!init_level0) {
         // Only the vectors of the upper levels are linked now (with their vectors).
         std::vector<float> upper_x;
@@ -252,6 +252,21 @@ size_t IndexHNSW::compact(idx_t* old_to_new) {
     }
     if (old_to_new) std::copy(map.begin(), map.end(), old_to_new);
     return dropped;
+}
+
+void IndexHNSW::advise_memory() {
+    const auto* codes = dynamic_cast<const IndexFlatCodes*>(storage);
+    const void* data[2] = {hnsw.neighbors.data(), codes ? codes->codes.data() : nullptr};
+    const size_t bytes[2] = {hnsw.neighbors.size() * sizeof(HNSW::storage_idx_t),
+                             codes ? codes->codes.size() : 0};
+    for (int a = 0; a < 2; a++) {
+        if (data[a] == advised_data_[a] && bytes[a] < advised_bytes_[a] + advised_bytes_[a] / 8) {
+            continue;
+        }
+        internal::advise_huge_pages(data[a], bytes[a]);
+        advised_data_[a] = data[a];
+        advised_bytes_[a] = bytes[a];
+    }
 }
 
 void IndexHNSW::permute_entries(const idx_t* perm) {

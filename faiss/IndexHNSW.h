@@ -8,7 +8,10 @@
 //   IndexHNSWPQ(d, pq_m, M, pq_nbits = 8, metric)     product-quantized vectors
 //
 // Knobs: hnsw.efConstruction (build beam width, default 40), hnsw.efSearch (search beam
-// width, default 16) or per call SearchParametersHNSW{efSearch, sel}.
+// width, default 16) or per call SearchParametersHNSW{efSearch, check_relative_distance,
+// bounded_queue, sel}. Graph edits as Faiss: permute_entries, init_level0 with
+// init_level_0_from_knngraph, shrink_level_0_neighbors, reorder_links,
+// keep_max_size_level0.
 //
 // Filtered search (params->sel): the graph is walked through every node, but only
 // members of sel become results. When few ids pass, walking the graph to find k of
@@ -23,6 +26,13 @@
 // the other ids do not change; removed ids are never returned. The next add() fills
 // the freed slots first, in increasing id order (hnsw.free_slots lists them), then
 // appends. compact() drops the free slots and renumbers the remaining vectors.
+//
+// Memory (Linux): add() and read_index ask the kernel to back the neighbour lists and
+// a flat-codes storage (IndexFlat, SQ, PQ) with 2 MiB pages (madvise MADV_HUGEPAGE and
+// MADV_COLLAPSE, arrays of 8 MiB and more): searches read both at random, and with
+// 4 KiB pages most of those reads also miss the TLB. Costs one copy of the arrays
+// (about 1 s per 256 MiB on a loaded machine); FAISS_HNSW_HUGE_PAGES=0 in the
+// environment turns it off.
 //
 // Thread safety: search, range_search and reconstruct may run concurrently; add,
 // train, reset, remove_ids, compact and field changes need exclusive access.
@@ -125,6 +135,12 @@ struct IndexHNSW : Index {
 
   private:
     void check_storage() const;
+    /// Re-advise huge pages (see the header comment) for array slot (0: neighbour
+    /// lists, 1: storage codes) only when it moved or grew by 1/8 since last time, so
+    /// many small adds do not each pay the system calls over the whole array.
+    void advise_memory();
+    const void* advised_data_[2] = {nullptr, nullptr};
+    size_t advised_bytes_[2] = {0, 0};
 };
 
 /// HNSW over raw float vectors (IndexFlat storage, metric L2, IP, L1, Linf or Lp).
