@@ -2,11 +2,15 @@
 
 #include <faiss/IDSelector.h>
 #include <faiss/IndexFlat.h>
+#include <faiss/IndexIVFFlat.h>
 #include <faiss/internal/checks.h>
 #include <faiss/internal/index_checks.h>
 #include <faiss/internal/omp_exceptions.h>
+#include <faiss/utils/progress.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <typeinfo>
 
@@ -104,7 +108,9 @@ void IndexIVF::check_ready() const {
 void IndexIVF::train(idx_t n, const float* x) {
     internal::check_vectors(*this, n, x, "training");
     check_ready();
+    ProgressScope progress("IndexIVF::train", 2);
     train_q1(size_t(n), x, verbose, metric_type);
+    progress.update(1);
     std::vector<idx_t> assign;
     if (by_residual && n > 0) {
         assign.resize(n);
@@ -113,6 +119,7 @@ void IndexIVF::train(idx_t n, const float* x) {
     if (verbose) std::printf("Training IVF encoder on %lld vectors\n", (long long)n);
     train_encoder(n, x, assign.empty() ? nullptr : assign.data());
     is_trained = true;
+    progress.update(2);
 }
 
 void IndexIVF::train_encoder(idx_t, const float*, const idx_t*) {}
@@ -126,9 +133,16 @@ void IndexIVF::add_with_ids(idx_t n, const float* x, const idx_t* xids) {
     check_ready();
     if (n == 0) return;
     direct_map.check_can_add(xids);
-    std::vector<idx_t> coarse(n);
-    quantizer->assign(n, x, coarse.data());
-    add_core(n, x, xids, coarse.data());
+    // In blocks: bounds the list numbers held at once and lets progress be reported.
+    const idx_t bs = 65536;
+    std::vector<idx_t> coarse(size_t(std::min(n, bs)));
+    ProgressScope progress("IndexIVF::add", size_t(n));
+    for (idx_t i0 = 0; i0 < n; i0 += bs) {
+        const idx_t ni = std::min(bs, n - i0);
+        quantizer->assign(ni, x + size_t(i0) * size_t(d), coarse.data());
+        add_core(ni, x + size_t(i0) * size_t(d), xids ? xids + i0 : nullptr, coarse.data());
+        progress.update(size_t(i0 + ni));
+    }
 }
 
 void IndexIVF::add_core(idx_t n, const float* x, const idx_t* xids, const idx_t* coarse_idx) {
@@ -155,28 +169,47 @@ void IndexIVF::add_core(idx_t n, const float* x, const idx_t* xids, const idx_t*
             if (coarse_idx[i] >= 0) order[fill[coarse_idx[i]]++] = i;
         }
     }
-    std::vector<uint8_t> codes(size_t(n) * code_size);
-    encode_vectors(n, x, coarse_idx, codes.data());
+    // The codes of a plain IndexIVFFlat are the bytes of the vectors: they are appended
+    // straight from x, without a copy of the whole batch (on a 37 MB batch the copy and
+    // the page faults of its buffer cost as much as the appends). The buffer is left
+    // uninitialised: every byte is written before it is read.
+    std::unique_ptr<uint8_t[]> encoded;
+    const uint8_t* codes = reinterpret_cast<const uint8_t*>(x);
+    if (typeid(*this) != typeid(IndexIVFFlat)) {
+        encoded.reset(new uint8_t[size_t(n) * code_size]);
+        encode_vectors(n, x, coarse_idx, encoded.get());
+        codes = encoded.get();
+    }
 
     std::vector<size_t> offsets(n, 0);
     internal::ExceptionCollector errors;
-#pragma omp parallel for schedule(dynamic) if (n > 1000)
-    for (int64_t l = 0; l < int64_t(nlist); l++) {
-        size_t b = start[l], e = start[l + 1];
-        if (b == e) continue;
-        errors.run([&] {
-            std::vector<idx_t> ids(e - b);
-            std::vector<uint8_t> lcodes((e - b) * code_size);
-            for (size_t j = b; j < e; j++) {
-                idx_t i = order[j];
-                ids[j - b] = xids ? xids[i] : ntotal + i;
-                std::copy(codes.data() + i * code_size, codes.data() + (i + 1) * code_size,
-                          lcodes.data() + (j - b) * code_size);
-            }
-            size_t o0 = invlists->add_entries(l, e - b, ids.data(), lcodes.data());
-            for (size_t j = b; j < e; j++)
-                offsets[order[j]] = o0 + (j - b);
-        });
+#pragma omp parallel if (n > 1000)
+    {
+        // Per-thread gather buffers, grown to the largest list this thread appends to.
+        std::unique_ptr<uint8_t[]> lcodes;
+        std::unique_ptr<idx_t[]> ids;
+        size_t capacity = 0;
+#pragma omp for schedule(dynamic)
+        for (int64_t l = 0; l < int64_t(nlist); l++) {
+            const size_t b = start[l], e = start[l + 1];
+            if (b == e) continue;
+            errors.run([&] {
+                if (e - b > capacity) {
+                    capacity = e - b;
+                    lcodes.reset(new uint8_t[capacity * code_size]);
+                    ids.reset(new idx_t[capacity]);
+                }
+                for (size_t j = b; j < e; j++) {
+                    const idx_t i = order[j];
+                    ids[j - b] = xids ? xids[i] : ntotal + i;
+                    std::memcpy(lcodes.get() + (j - b) * code_size, codes + size_t(i) * code_size,
+                                code_size);
+                }
+                const size_t o0 = invlists->add_entries(l, e - b, ids.get(), lcodes.get());
+                for (size_t j = b; j < e; j++)
+                    offsets[order[j]] = o0 + (j - b);
+            });
+        }
     }
     errors.rethrow();
     for (idx_t i = 0; i < n; i++) {
