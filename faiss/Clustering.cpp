@@ -5,6 +5,7 @@
 #include <faiss/internal/checks.h>
 #include <faiss/internal/kmeans_steps.h>
 #include <faiss/utils/distances.h>
+#include <faiss/utils/progress.h>
 
 #include <algorithm>
 #include <chrono>
@@ -46,6 +47,7 @@ struct Clustering::RunState {
     std::chrono::steady_clock::time_point t0;
     double t_search = 0;
     int redo = 0;  // current run, for the empty-cluster split stream
+    ProgressScope* progress = nullptr;
 };
 
 void Clustering::post_process_centroids() {
@@ -130,8 +132,10 @@ double Clustering::run_once(RunState& s, int redo, Index& index) {
     if (!index.is_trained || update_index) index.train(idx_t(k), centroids.data());
     index.add(idx_t(k), centroids.data());
 
-    for (int iter = 0; iter < niter; iter++)
+    for (int iter = 0; iter < niter; iter++) {
         lloyd_iteration(s, iter, index);
+        s.progress->update(size_t(redo) * size_t(niter) + size_t(iter) + 1);
+    }
     if (niter == 0) return s.similarity ? -HUGE_VAL : HUGE_VAL;
     return iteration_stats.back().obj;
 }
@@ -157,6 +161,8 @@ void Clustering::train(idx_t n, const float* x, Index& index, const float* x_wei
                   centroids.size(), d, k * d);
 
     RunState s;
+    ProgressScope progress("Clustering::train", size_t(niter) * size_t(nredo));
+    s.progress = &progress;
     s.t0 = std::chrono::steady_clock::now();
     s.n = n;
     s.x = x;

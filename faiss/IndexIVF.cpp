@@ -6,7 +6,9 @@
 #include <faiss/internal/checks.h>
 #include <faiss/internal/index_checks.h>
 #include <faiss/internal/omp_exceptions.h>
+#include <faiss/utils/progress.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -106,7 +108,9 @@ void IndexIVF::check_ready() const {
 void IndexIVF::train(idx_t n, const float* x) {
     internal::check_vectors(*this, n, x, "training");
     check_ready();
+    ProgressScope progress("IndexIVF::train", 2);
     train_q1(size_t(n), x, verbose, metric_type);
+    progress.update(1);
     std::vector<idx_t> assign;
     if (by_residual && n > 0) {
         assign.resize(n);
@@ -115,6 +119,7 @@ void IndexIVF::train(idx_t n, const float* x) {
     if (verbose) std::printf("Training IVF encoder on %lld vectors\n", (long long)n);
     train_encoder(n, x, assign.empty() ? nullptr : assign.data());
     is_trained = true;
+    progress.update(2);
 }
 
 void IndexIVF::train_encoder(idx_t, const float*, const idx_t*) {}
@@ -128,9 +133,16 @@ void IndexIVF::add_with_ids(idx_t n, const float* x, const idx_t* xids) {
     check_ready();
     if (n == 0) return;
     direct_map.check_can_add(xids);
-    std::vector<idx_t> coarse(n);
-    quantizer->assign(n, x, coarse.data());
-    add_core(n, x, xids, coarse.data());
+    // In blocks: bounds the list numbers held at once and lets progress be reported.
+    const idx_t bs = 65536;
+    std::vector<idx_t> coarse(size_t(std::min(n, bs)));
+    ProgressScope progress("IndexIVF::add", size_t(n));
+    for (idx_t i0 = 0; i0 < n; i0 += bs) {
+        const idx_t ni = std::min(bs, n - i0);
+        quantizer->assign(ni, x + size_t(i0) * size_t(d), coarse.data());
+        add_core(ni, x + size_t(i0) * size_t(d), xids ? xids + i0 : nullptr, coarse.data());
+        progress.update(size_t(i0 + ni));
+    }
 }
 
 void IndexIVF::add_core(idx_t n, const float* x, const idx_t* xids, const idx_t* coarse_idx) {

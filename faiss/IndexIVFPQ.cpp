@@ -10,6 +10,7 @@
 #include <faiss/internal/topk.h>
 #include <faiss/simd/pq_dispatch.h>
 #include <faiss/utils/distances.h>
+#include <faiss/utils/progress.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -214,7 +215,9 @@ void IndexIVFPQ::train(idx_t n, const float* x) {
                   "IndexIVFPQ training needs at least %zu vectors (nlist = %zu%s, 2^nbits = "
                   "%zu PQ centroids), got %lld",
                   needed, nlist, q_trained ? " already trained" : "", pq.ksub, (long long)n);
+    ProgressScope progress("IndexIVF::train", 2);
     train_q1(size_t(n), x, verbose, metric_type);
+    progress.update(1);
     // As Faiss, the product quantizer learns from at most ksub * max_points_per_centroid
     // vectors: they are drawn before the assignment (the seeded draw k-means would make,
     // so the codebooks are those of training on all n), and only they are assigned.
@@ -244,6 +247,7 @@ void IndexIVFPQ::train(idx_t n, const float* x) {
     }
     train_encoder(ns, xs, assign.empty() ? nullptr : assign.data());
     is_trained = true;
+    progress.update(2);
 }
 
 void IndexIVFPQ::train_encoder(idx_t n, const float* x, const idx_t* assign) {

@@ -13,6 +13,7 @@
 //                      the 16-bit input entry points of python_support.h
 //   swig/index_io.i    write_index / read_index, IOReader / IOWriter, clone_index
 //   swig/autotune.i    index_factory, reverse_index_factory, ParameterSpace
+//   swig/progress.i    set_progress_callback: progress reports to a Python callable
 //
 // Adding an index type: %include its header in swig/indexes.i (one line); the Python
 // package attaches the numpy methods to every Index subclass it finds.
@@ -68,3 +69,4 @@
 %include "swig/utils.i"
 %include "swig/index_io.i"
 %include "swig/autotune.i"
+%include "swig/progress.i"

@@ -90,7 +90,7 @@ def parse_args():
 # ---------------------------------------------------------------- data
 
 # .fvecs I/O and the clustered generator are shared with the harness (benchs/harness).
-from datasets import clustered, clustered_files, read_fvecs, write_fvecs  # noqa: E402,F401
+from datasets import clustered_files, read_fvecs, write_fvecs  # noqa: E402
 
 
 def clustered_dataset(args):

@@ -10,6 +10,7 @@ import sys
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 from run_hnsw_vs_faiss import qps_at_recall  # noqa: E402
 
@@ -49,18 +50,24 @@ def _curve(rs):
 
 
 def equal_recall_ratio(rs):
-    """QPS ratio at the highest recall both curves reach (interpolated), or None."""
+    """(recall, QPS ratio) at the highest recall both curves reach, interpolated in
+    (recall, log QPS) between sweep points; None when the recall ranges do not overlap."""
     pts = _curve(rs)
     if len(pts) < 2:
         return None
-    top = min(max(p["ours"]["recall"] for p in pts), max(p["faiss"]["recall"] for p in pts))
-    low = max(min(p["ours"]["recall"] for p in pts), min(p["faiss"]["recall"] for p in pts))
-    for target in (0.99, 0.95, 0.9, 0.8, 0.7, 0.5):
-        if low <= target <= top:
-            qo, qf = qps_at_recall(pts, "ours", target), qps_at_recall(pts, "faiss", target)
-            if qo and qf:
-                return target, qo / qf
-    return None
+    top = min(max(p[lib]["recall"] for p in pts) for lib in ("ours", "faiss"))
+    low = max(min(p[lib]["recall"] for p in pts) for lib in ("ours", "faiss"))
+    if top < low:
+        return None
+    qo, qf = qps_at_recall(pts, "ours", top), qps_at_recall(pts, "faiss", top)
+    return (top, qo / qf) if qo and qf else None
+
+
+def batch_words(args):
+    batch = getattr(args, "batch", 0)
+    if batch <= 0:
+        return "one search() call for all queries"
+    return "%d quer%s per search() call" % (batch, "y" if batch == 1 else "ies")
 
 
 def markdown(args, env, dsets, rows, plots):
@@ -75,13 +82,13 @@ def markdown(args, env, dsets, rows, plots):
         if lib in info:
             lines.append("- %s: faiss %s, SIMD %s, numpy %s (%s)"
                          % (lib, info[lib]["version"], info[lib]["simd"], info[lib]["numpy"],
-                            info[lib]["module"].replace(os.path.expanduser("~"), "~")))
+                            os.path.relpath(info[lib]["module"], REPO)))
     lines += [
         "- OMP_WAIT_POLICY %s on both sides; OMP_NUM_THREADS = OPENBLAS_NUM_THREADS = the "
         "threads column" % env["omp_wait_policy"],
-        "- k=%d; QPS = queries / median wall time of whole-batch search() calls (%d warm-up, "
+        "- k=%d; QPS = queries / median wall time of searching all of them (%s; %d warm-up, "
         "%d+ timed runs, more while under %.1f s); train and add timed once"
-        % (args.k, args.warmup, args.repeats, args.min_time),
+        % (args.k, batch_words(args), args.warmup, args.repeats, args.min_time),
         "- recall = %d-R@%d (mean overlap with the exact top %d); R@1 = true nearest "
         "neighbour ranked first; ratios are ours / faiss: QPS ratio > 1 and time ratios < 1 "
         "mean ours is faster" % (args.k, args.k, args.k)]
@@ -102,8 +109,8 @@ def markdown(args, env, dsets, rows, plots):
 
 def summary_table(by_index):
     out = ["| index | train s ours / faiss (ratio) | add s ours / faiss (ratio) | QPS ratio "
-           "min / median / max | recall diff (ours - faiss) max abs | QPS ratio at equal "
-           "recall |", "|---|---|---|---|---|---|"]
+           "min / median / max | recall diff (ours - faiss) max abs | QPS ratio at the highest "
+           "recall both reach |", "|---|---|---|---|---|---|"]
     for name, rs in by_index.items():
         if "error" in rs[0]:
             out.append("| %s | failed: %s | | | | |" % (rs[0]["factory"], rs[0]["error"]))
@@ -116,7 +123,7 @@ def summary_table(by_index):
                        r0["factory"], r0["train_s_ours"], r0["train_s_faiss"],
                        r0["train_ratio"], r0["add_s_ours"], r0["add_s_faiss"],
                        r0["add_ratio"], min(q), float(np.median(q)), max(q), diff,
-                       "%.2f at %.2f" % (eq[1], eq[0]) if eq else "-"))
+                       "%.2f at %.3f" % (eq[1], eq[0]) if eq else "-"))
     return out
 
 
@@ -173,10 +180,10 @@ def write_plots(args, env, dsets, rows, stem):
         ds = next(d for d in dsets if d["name"] == dsname)
         ax.set_yscale("log")
         ax.set_xlabel("%d-recall@%d" % (args.k, args.k))
-        ax.set_ylabel("queries per second (batch of %d, log scale)" % ds["nq"])
-        ax.set_title("%s: nb=%d, d=%d, %d thread%s (solid: ours, dashed: faiss-cpu)"
-                     % (dsname, ds["nb"], ds["d"], threads, "s" if threads > 1 else ""),
-                     fontsize=10)
+        ax.set_ylabel("queries per second (%d queries, log scale)" % ds["nq"])
+        ax.set_title("%s: nb=%d, d=%d, %d thread%s, %s (solid: ours, dashed: faiss-cpu)"
+                     % (dsname, ds["nb"], ds["d"], threads, "s" if threads > 1 else "",
+                        batch_words(args)), fontsize=10)
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(handles=handles, fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
         fig.text(0.99, 0.01, "%s, load %.1f-%.1f" % (env["date"][:16], env["load_start"][0],

@@ -42,8 +42,10 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(REPO, "benchs", "e2e"))
 import datasets  # noqa: E402
 import report  # noqa: E402
+from run_vs_faiss import cpu_model  # noqa: E402
 
 INDEX_NAMES = ["Flat", "IVFFlat", "IVFPQ", "IVFSQ8", "PQ", "SQ8", "HNSW32"]
 GT_K = 100
@@ -68,6 +70,9 @@ def parse_args(argv=None):
     p.add_argument("--nprobes", default="1,2,4,8,16,32,64")
     p.add_argument("--efs", default="16,32,64,128,256")
     p.add_argument("--k", type=int, default=10)
+    p.add_argument("--batch", type=int, default=0,
+                   help="queries per search() call (default 0: all in one call; 1: one query "
+                   "at a time, the latency-bound case)")
     p.add_argument("--threads", default="2", help="thread counts, e.g. 1,2 (same on both sides)")
     p.add_argument("--warmup", type=int, default=1)
     p.add_argument("--repeats", type=int, default=3)
@@ -301,6 +306,7 @@ def measure(ds, threads, args, tmp):
                 res[lib] = workers[lib].ask(
                     cmd="run", factory=factory, param=param, values=values, k=args.k,
                     warmup=args.warmup, repeats=args.repeats, min_time=args.min_time,
+                    batch=args.batch,
                     labels_out=os.path.join(tmp, "%s_%s_%s_t%d" % (lib, ds["name"], name,
                                                                    threads)))
             rows.extend(make_rows(ds, name, factory, param, threads, res, gt, args))
@@ -344,18 +350,11 @@ def make_rows(ds, name, factory, param, threads, res, gt, args):
 # ----------------------------------------------------------------------------- main
 
 def environment(args, info):
-    cpu = "unknown"
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next((line.split(":", 1)[1].strip() for line in f
-                        if line.startswith("model name")), cpu)
-    except OSError:
-        pass
     argv = [os.path.relpath(a, REPO) if os.path.isabs(a) and a.startswith(REPO) else a
             for a in [sys.executable, sys.argv[0]]] + sys.argv[1:]
     return dict(date=datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
                 command=os.environ.get("FAISS_HARNESS_COMMAND", shlex.join(argv)),
-                host=platform.node(), nproc=os.cpu_count(), cpu=cpu,
+                host=platform.node(), nproc=os.cpu_count(), cpu=cpu_model(),
                 omp_wait_policy=args.omp_wait_policy, info=info,
                 load_start=os.getloadavg())
 

@@ -11,7 +11,7 @@ stderr instead, so it cannot corrupt a reply). Requests:
   {"cmd": "load", "base": path, "nb": n, "query": path, "nq": n, "train": path, "nt": n}
   {"cmd": "groundtruth", "k": k, "out": path.ivecs}       exact k-NN (IndexFlatL2)
   {"cmd": "run", "factory": str, "param": name|null, "values": [...], "k": k,
-   "warmup": w, "repeats": r, "min_time": s, "labels_out": prefix}
+   "warmup": w, "repeats": r, "min_time": s, "batch": b, "labels_out": prefix}
   {"cmd": "quit"}
 A reply is {"ok": true, ...} or {"ok": false, "error": message}.
 """
@@ -61,16 +61,24 @@ class Worker:
         datasets.write_ivecs(msg["out"], I.astype(np.int32))
         return {}
 
-    def _timed_search(self, index, xq, k, warmup, repeats, min_time):
-        """Median-ready list of wall times of whole-batch searches: `repeats` runs at
-        least, more (up to MAX_REPEATS) while their sum is under min_time."""
+    @staticmethod
+    def _search_all(index, xq, k, batch):
+        """Labels of all queries, searched `batch` at a time (0: one call for all)."""
+        if batch <= 0 or batch >= xq.shape[0]:
+            return index.search(xq, k)[1]
+        return np.vstack([index.search(xq[i:i + batch], k)[1]
+                          for i in range(0, xq.shape[0], batch)])
+
+    def _timed_search(self, index, xq, k, msg):
+        """Wall times of searches of all the queries: `repeats` runs at least, more (up to
+        MAX_REPEATS) while their sum is under min_time."""
         times = []
-        for r in range(warmup + MAX_REPEATS):
+        for r in range(msg["warmup"] + MAX_REPEATS):
             t0 = time.perf_counter()
-            _, I = index.search(xq, k)
-            if r >= warmup:
+            I = self._search_all(index, xq, k, msg.get("batch", 0))
+            if r >= msg["warmup"]:
                 times.append(time.perf_counter() - t0)
-                if len(times) >= repeats and sum(times) >= min_time:
+                if len(times) >= msg["repeats"] and sum(times) >= msg["min_time"]:
                     break
         return times, I
 
@@ -90,8 +98,7 @@ class Worker:
         for v in msg["values"] or [None]:
             if v is not None:
                 ps.set_index_parameter(index, msg["param"], v)
-            times, I = self._timed_search(index, xq, msg["k"], msg["warmup"], msg["repeats"],
-                                          msg["min_time"])
+            times, I = self._timed_search(index, xq, msg["k"], msg)
             path = "%s_%s.npy" % (msg["labels_out"], v)
             np.save(path, I)
             points.append(dict(value=v, times=times, labels=path))

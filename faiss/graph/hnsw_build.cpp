@@ -5,6 +5,7 @@
 #include <faiss/internal/checks.h>
 #include <faiss/internal/hnsw_impl.h>
 #include <faiss/internal/omp_exceptions.h>
+#include <faiss/utils/progress.h>
 
 #include <omp.h>
 
@@ -195,6 +196,7 @@ void HNSW::add_nodes(const Index& storage, size_t n, const storage_idx_t* ids, c
                     levels[size_t(ids[order[0]])] - 1);
     }
     internal::ExceptionCollector errors;
+    ProgressScope progress("HNSW::add_nodes", n - i0);
 #pragma omp parallel num_threads(nthreads)
     {
         std::unique_ptr<internal::Builder> builder;
@@ -202,10 +204,14 @@ void HNSW::add_nodes(const Index& storage, size_t n, const storage_idx_t* ids, c
 #pragma omp for schedule(dynamic, 16)
         for (size_t i = i0; i < n; i++) {
             if (!builder) continue;
-            errors.run([&] { builder->insert(ids[order[i]], x + order[i] * d); });
+            errors.run([&] {
+                builder->insert(ids[order[i]], x + order[i] * d);
+                progress.advance();
+            });
         }
     }
     errors.rethrow();
+    progress.update(n - i0);
 }
 
 }  // namespace faiss

@@ -9,6 +9,7 @@
 #include <faiss/internal/omp_exceptions.h>
 #include <faiss/simd/pq_dispatch.h>
 #include <faiss/utils/distances.h>
+#include <faiss/utils/progress.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -131,7 +132,9 @@ void ProductQuantizer::train(size_t n, const float* x) {
         // Every sub-space shares one codebook trained on all n * M sub-vectors; x read
         // as (n * M) x dsub is exactly that set.
         std::vector<float> shared(ksub * dsub);
+        ProgressScope progress("ProductQuantizer::train", 1);
         train_one(n * M, x, shared.data());
+        progress.update(1);
         for (size_t m = 0; m < M; m++)
             set_params(shared.data(), int(m));
         return;
@@ -146,6 +149,7 @@ void ProductQuantizer::train(size_t n, const float* x) {
     // then runs on one thread); the result does not depend on the thread count.
     const int nt = omp_in_parallel() ? 1 : int(std::min<size_t>(omp_get_max_threads(), M));
     internal::ExceptionCollector errors;
+    ProgressScope progress("ProductQuantizer::train", M);
 #pragma omp parallel num_threads(nt) if (nt > 1)
     {
         std::vector<float> xsub(size_t(ns) * dsub);
@@ -156,10 +160,12 @@ void ProductQuantizer::train(size_t n, const float* x) {
                     std::printf("Training PQ sub-quantizer %lld / %zu\n", (long long)m + 1, M);
                 extract_subvectors(xs, size_t(ns), d, dsub, size_t(m), xsub.data());
                 train_one(size_t(ns), xsub.data(), get_centroids(size_t(m), 0));
+                progress.advance();
             });
         }
     }
     errors.rethrow();
+    progress.update(M);
 }
 
 void ProductQuantizer::compute_code_from_distance_table(const float* tab, uint8_t* code) const {

@@ -11,6 +11,7 @@
 #include <faiss/internal/transform_training.h>
 #include <faiss/quantizers/ProductQuantizer.h>
 #include <faiss/utils/distances.h>
+#include <faiss/utils/progress.h>
 #include <faiss/utils/random.h>
 
 #include <algorithm>
@@ -61,6 +62,7 @@ std::vector<float> random_rotation_rows(size_t d, size_t d2) {
 void train_subquantizers(ProductQuantizer& pq, size_t n, const float* xproj, int niter, bool hot) {
     const size_t dsub = pq.dsub, ksub = pq.ksub;
     std::vector<float> xsub(n * dsub);
+    ProgressScope progress("ProductQuantizer::train", pq.M);
     for (size_t m = 0; m < pq.M; m++) {
         for (size_t i = 0; i < n; i++)
             std::memcpy(&xsub[i * dsub], xproj + i * pq.d + m * dsub, dsub * sizeof(float));
@@ -76,6 +78,7 @@ void train_subquantizers(ProductQuantizer& pq, size_t n, const float* xproj, int
         IndexFlatL2 assigner{idx_t(dsub)};
         clus.train(idx_t(n), xsub.data(), assigner);
         pq.set_params(clus.centroids.data(), int(m));
+        progress.update(m + 1);
     }
 }
 
@@ -147,6 +150,7 @@ void OPQMatrix::train(idx_t n, const float* x_in) {
     const auto t0 = std::chrono::steady_clock::now();
     const int ni = int(n), di = int(d), d2i = int(d2);
     const float one = 1.0f, zero = 0.0f;
+    ProgressScope progress("OPQMatrix::train", size_t(std::max(niter, 0)));
     for (int iter = 0; iter < niter; iter++) {
         // xproj = xtrain R^T; column-major: xproj^T (d2 x n) = R (d2 x d) * xtrain^T.
         sgemm_("T", "N", &d2i, &ni, &di, &one, R.data(), &di, xtrain.data(), &di, &zero,
@@ -163,6 +167,7 @@ void OPQMatrix::train(idx_t n, const float* x_in) {
                         err);
         }
         procrustes(size_t(n), d, d2, xtrain.data(), recons.data(), R.data());
+        progress.update(size_t(iter) + 1);
     }
 
     A.resize(d2 * d_inz);

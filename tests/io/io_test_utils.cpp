@@ -242,7 +242,7 @@ const std::vector<std::pair<std::string, std::unique_ptr<Index>>>& built_index_c
 
 std::vector<IndexCase> tiny_index_cases() {
     using SQ = ScalarQuantizer;
-    return {
+    std::vector<IndexCase> cases = {
         {"FlatL2", [] { return filled<IndexFlatL2>(3, 1, 4); }},
         {"IDMap2", [] { return idmap(true, 3); }},
         {"PQ", [] { return filled<IndexPQ>(16, 5, 4, 2, 2); }},
@@ -301,7 +301,30 @@ std::vector<IndexCase> tiny_index_cases() {
              r->add(4, x.data());
              return std::unique_ptr<Index>(std::move(r));
          }},
+        {"FlatIP", [] { return filled<IndexFlatIP>(2, 7, 3); }},
+        {"OPQ_PQ",
+         [] {
+             auto* pq = new IndexPQ(4, 2, 2);
+             auto* opq = new OPQMatrix(4, 2);
+             opq->niter = 2;
+             opq->pq = &pq->pq;  // 2-bit codebooks: a handful of training vectors suffice
+             return pretransform({opq}, pq, 8, 4);
+         }},
+        {"ITQ_Hadamard_Flat",
+         [] {
+             return pretransform({new ITQTransform(4, 4, false), new HadamardRotation(4, 7)},
+                                 new IndexFlatL2(4), 8, 4);
+         }},
     };
+    // Every other scalar quantizer type (QT_4bit is above).
+    const SQ::QuantizerType qtypes[] = {SQ::QT_8bit, SQ::QT_8bit_uniform,      SQ::QT_4bit_uniform,
+                                        SQ::QT_fp16, SQ::QT_8bit_direct,       SQ::QT_6bit,
+                                        SQ::QT_bf16, SQ::QT_8bit_direct_signed};
+    for (SQ::QuantizerType qt : qtypes) {
+        cases.push_back({"SQ" + std::to_string(int(qt)),
+                         [qt] { return filled<IndexScalarQuantizer>(3, 80 + qt, 3, qt); }});
+    }
+    return cases;
 }
 
 std::vector<uint8_t> to_bytes(const Index* index) {

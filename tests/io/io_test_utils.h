@@ -28,7 +28,10 @@ std::vector<IndexCase> all_index_cases();
 /// all_index_cases() built once per test run (the indexes must not be modified).
 const std::vector<std::pair<std::string, std::unique_ptr<Index>>>& built_index_cases();
 
-/// A few tiny cases (a handful of vectors) for the byte-by-byte truncation tests.
+/// Tiny cases (a handful of vectors) of every type, for the byte-by-byte truncation and
+/// corruption tests: flat L2 / IP, IDMap / IDMap2, PQ, SQ (every qtype), IVFFlat / IVFPQ /
+/// IVFSQ, HNSW Flat / PQ / SQ, PreTransform (RR, PCA, OPQ, ITQ, Hadamard, normalization,
+/// centering, remap), Refine / RefineFlat.
 std::vector<IndexCase> tiny_index_cases();
 
 std::vector<uint8_t> to_bytes(const Index* index);

@@ -180,6 +180,7 @@ BAD_SEARCHES = [
     ({"vectors": [[1.0] * D], "params": {"nprob": 4}}, "unknown field 'nprob'"),
     ({"vectors": [[1.0] * D], "filter_ids": [1, "x"]}, "filter_ids[1]"),
     ({"vectors": [[1.0] * D], "topk": 3}, "unknown field 'topk'"),
+    ({"texts": ["a question"]}, "--embed-url"),
 ]
 
 

@@ -1,7 +1,8 @@
 """The tutorial's Python programs (tutorial/python/*.py) run to completion against this
 package. Each program checks its own results (asserts), so a wrong answer fails too.
 A program exits with 77 when data it needs is missing (7-embeddings without the real
-embeddings of data/minilm): the test is then skipped with the program's message."""
+embeddings of data/minilm or the small set data/minilm-small that scripts/run_tests.sh
+makes): the test is then skipped with the program's message."""
 
 import glob
 import os

@@ -63,11 +63,13 @@ TEST(CliStreaming, BuildAddsTheBaseInBlocksWithBoundedMemory) {
         << " MiB base: the base is not streamed";
 
     // Progress: adding in 20 blocks of 3000, each with percentage and ETA; writing with
-    // percentage of the bytes; training reports its elapsed time.
+    // percentage of the bytes; training with the library's progress (IVF, then PQ).
     EXPECT_GE(count(large.out, "adding 60000 vectors: "), 20u) << large.out.substr(0, 3000);
     EXPECT_NE(large.out.find("(60000 / 60000), "), std::string::npos);
     EXPECT_GE(count(large.out, "ETA "), 20u);
     EXPECT_NE(large.out.find("training: done in"), std::string::npos);
+    EXPECT_NE(large.out.find("% (IndexIVF::train "), std::string::npos)
+        << large.out.substr(0, 3000);
     EXPECT_GE(count(large.out, " MiB), "), 1u) << "no progress line while writing";
     EXPECT_NE(large.out.find("writing: done in"), std::string::npos);
 

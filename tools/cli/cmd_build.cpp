@@ -154,7 +154,7 @@ int cmd_build(int argc, char** argv) {
         const size_t nt = xt.size() / d;
         std::printf("training on %zu vectors of %s\n", nt, tf.path().c_str());
         std::fflush(stdout);
-        run_with_progress("training", [&] { index->train(faiss::idx_t(nt), xt.data()); });
+        run_with_library_progress("training", [&] { index->train(faiss::idx_t(nt), xt.data()); });
     }
     if (!needs_training && (args.has("train") || args.has("train-sample"))) {
         std::printf("\"%s\" needs no training: --train / --train-sample ignored\n",

@@ -29,7 +29,8 @@ const char* kUsage =
     "  groundtruth  --base FILE --queries FILE --output FILE [--k K] [--metric l2|ip]\n"
     "  bench        --index INDEX --queries FILE --gt FILE [--param NAME --values V,..]\n"
     "  serve        --index NAME=INDEX[,NAME=INDEX...] [--host H] [--port P]\n"
-    "               [--data-dir DIR] [--api-key-file F] [--auth-reads] (HTTP/JSON service)\n"
+    "               [--data-dir DIR] [--api-key-file F] [--auth-reads] [--embed-url URL]\n"
+    "               (HTTP/JSON retrieval service)\n"
     "vector files: .fvecs .bvecs .ivecs .npy .safetensors, raw with --dtype and --dim;\n"
     "  --bf16 reads uint16 .npy data as bfloat16, --tensor NAME picks a safetensors tensor\n"
     "errors print one line and exit with status 2; see tools/README.md\n";

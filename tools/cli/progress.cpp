@@ -1,6 +1,8 @@
 // Progress display and the worker thread for long single calls.
 #include "progress.h"
 
+#include <faiss/utils/progress.h>
+
 #include <omp.h>
 #include <unistd.h>
 
@@ -9,8 +11,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace faiss_cli {
 
@@ -63,23 +67,50 @@ void Progress::update(size_t done) {
     print(done, false);
 }
 
+void Progress::update_fraction(double frac, const std::string& detail) {
+    const auto now = std::chrono::steady_clock::now();
+    if (seconds(now - last_) < interval_) return;
+    last_ = now;
+    if (frac >= 0 && frac0_ < 0) {
+        frac0_ = std::min(1.0, frac);
+        t0_ = elapsed();
+    }
+    print_line(frac < 0 ? -1 : std::min(1.0, frac), detail, false);
+}
+
 void Progress::finish() {
     print(total_, true);
 }
 
 void Progress::print(size_t done, bool final_line) {
+    if (total_ == 0 || final_line) {
+        print_line(-1, "", final_line);
+        return;
+    }
+    print_line(
+        double(done) / double(total_),
+        amount(done, unit_) + " / " + amount(total_, unit_) + (unit_ == Unit::bytes ? " MiB" : ""),
+        false);
+}
+
+void Progress::print_line(double frac, const std::string& amounts, bool final_line) {
     const double t = elapsed();
-    char line[256];
+    char line[512];
     if (final_line) {
         std::snprintf(line, sizeof(line), "%s: done in %.2f s", label_.c_str(), t);
-    } else if (total_ > 0) {
-        const double frac = std::min(1.0, double(done) / double(total_));
+    } else if (frac >= 0) {
+        frac = std::min(1.0, frac);
+        // The rate since the first known fraction (a call may report only after a while).
+        const double f0 = frac0_ >= 0 ? frac0_ : 0, dt = t - (frac0_ >= 0 ? t0_ : 0);
         const std::string eta =
-            done > 0 ? std::to_string(int(t * (1 - frac) / frac + 0.5)) + " s" : std::string("?");
-        std::snprintf(line, sizeof(line), "%s: %s%5.1f%% (%s / %s%s), %.1f s elapsed, ETA %s",
-                      label_.c_str(), tty_ ? bar(frac).c_str() : "", 100 * frac,
-                      amount(done, unit_).c_str(), amount(total_, unit_).c_str(),
-                      unit_ == Unit::bytes ? " MiB" : "", t, eta.c_str());
+            frac > f0 ? std::to_string(int(dt * (1 - frac) / (frac - f0) + 0.5)) + " s"
+                      : std::string("?");
+        std::snprintf(line, sizeof(line), "%s: %s%5.1f%% (%s), %.1f s elapsed, ETA %s",
+                      label_.c_str(), tty_ ? bar(frac).c_str() : "", 100 * frac, amounts.c_str(), t,
+                      eta.c_str());
+    } else if (!amounts.empty()) {
+        std::snprintf(line, sizeof(line), "%s: %s, %.1f s elapsed", label_.c_str(), amounts.c_str(),
+                      t);
     } else {
         std::snprintf(line, sizeof(line), "%s: %.1f s elapsed", label_.c_str(), t);
     }
@@ -109,6 +140,77 @@ void run_with_progress(const std::string& label, const std::function<void()>& fn
         p.update(0);
     }
     worker.join();
+    if (error) std::rethrow_exception(error);
+    p.finish();
+}
+
+namespace {
+
+/// The library's latest report at each nesting depth, written by the worker thread's
+/// callback and read by the display loop.
+class ReportStack {
+  public:
+    void on_event(const faiss::ProgressEvent& e) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        const size_t depth = size_t(std::max(e.depth, 0));
+        // A report at some depth ends whatever ran deeper before it.
+        stack_.resize(std::min(stack_.size(), depth));
+        while (stack_.size() < depth)
+            stack_.push_back({"?", 0, 1, int(stack_.size())});
+        stack_.push_back(e);
+    }
+
+    /// Fraction of the outermost operation done (-1 before any report) and a text
+    /// naming the operations, e.g. "IndexIVF::train 1/2 > ProductQuantizer::train 3/8".
+    double fraction(std::string& detail) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        detail.clear();
+        if (stack_.empty()) return -1;
+        double frac = 0;  // of the step in progress one level further in
+        for (size_t i = stack_.size(); i-- > 0;) {
+            const faiss::ProgressEvent& e = stack_[i];
+            frac = e.done >= e.total ? 1.0 : (double(e.done) + frac) / double(e.total);
+        }
+        for (const faiss::ProgressEvent& e : stack_) {
+            if (!detail.empty()) detail += " > ";
+            detail += std::string(e.operation) + " " + std::to_string(e.done) + "/" +
+                      std::to_string(e.total);
+        }
+        return frac;
+    }
+
+  private:
+    std::mutex mutex_;
+    std::vector<faiss::ProgressEvent> stack_;
+};
+
+}  // namespace
+
+void run_with_library_progress(const std::string& label, const std::function<void()>& fn) {
+    Progress p(label, 0);
+    ReportStack reports;
+    faiss::set_progress_callback(
+        [&reports](const faiss::ProgressEvent& e) { reports.on_event(e); });
+    std::atomic<bool> finished{false};
+    std::exception_ptr error;
+    const int threads = omp_get_max_threads();
+    std::thread worker([&] {
+        omp_set_num_threads(threads);
+        try {
+            fn();
+        } catch (...) {
+            error = std::current_exception();
+        }
+        finished = true;
+    });
+    std::string detail;
+    while (!finished) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        const double frac = reports.fraction(detail);
+        p.update_fraction(frac, detail);
+    }
+    worker.join();
+    faiss::set_progress_callback(nullptr);
     if (error) std::rethrow_exception(error);
     p.finish();
 }

@@ -21,6 +21,19 @@ void require_writable(const ServedIndex& index) {
     }
 }
 
+/// The request's vectors: "vectors", or "texts" embedded by the embedding endpoint.
+std::vector<float> input_vectors(ServiceState& st, const json& req, size_t d, size_t& n) {
+    if (!req.contains("texts")) return decode_vectors(req, d, st.cfg.max_batch, n);
+    if (req.contains("vectors")) throw ApiError(400, "give either vectors or texts, not both");
+    if (req.contains("dtype")) throw ApiError(400, "dtype applies only to base64 vectors");
+    if (!st.embedder)
+        throw ApiError(400,
+                       "texts need an embedding endpoint (start the service with --embed-url)");
+    const std::vector<std::string> texts = decode_texts(req, st.cfg.max_batch, size_t(1) << 16);
+    n = texts.size();
+    return st.embedder->embed(texts, d);
+}
+
 }  // namespace
 
 ServedIndex& ServiceState::find(const std::string& name) {
@@ -46,13 +59,13 @@ json index_info(const ServedIndex& index) {
 
 json handle_search(ServiceState& st, ServedIndex& index, const std::string& body) {
     const json req = parse_body(body);
-    check_fields(req, {"vectors", "dtype", "k", "params", "filter_ids"});
-    const auto snap = index.snapshot();
-    size_t n = 0;
-    const std::vector<float> x = decode_vectors(req, size_t(snap->base->d), st.cfg.max_batch, n);
+    check_fields(req, {"vectors", "texts", "dtype", "k", "params", "filter_ids"});
     const size_t k = decode_k(req, st.cfg.max_k);
     const CallOptions opts = decode_params(req);
     const std::vector<int64_t> filter = decode_ids(req, "filter_ids", st.cfg.max_ids, true);
+    size_t n = 0;
+    const std::vector<float> x = input_vectors(st, req, size_t(index.snapshot()->base->d), n);
+    const auto snap = index.snapshot();
     std::unordered_set<int64_t> allow(filter.begin(), filter.end());
 
     ServeSelector sel;
@@ -79,11 +92,10 @@ json handle_search(ServiceState& st, ServedIndex& index, const std::string& body
 json handle_add(ServiceState& st, ServedIndex& index, const std::string& body) {
     require_writable(index);
     const json req = parse_body(body);
-    check_fields(req, {"vectors", "dtype", "ids"});
-    size_t n = 0;
-    std::vector<float> x =
-        decode_vectors(req, size_t(index.snapshot()->base->d), st.cfg.max_batch, n);
+    check_fields(req, {"vectors", "texts", "dtype", "ids"});
     const std::vector<int64_t> ids = decode_ids(req, "ids", st.cfg.max_batch, false);
+    size_t n = 0;
+    std::vector<float> x = input_vectors(st, req, size_t(index.snapshot()->base->d), n);
     if (ids.size() != n) {
         throw ApiError(400, "ids has " + std::to_string(ids.size()) + " entries for " +
                                 std::to_string(n) + " vectors");
@@ -110,7 +122,7 @@ json handle_checkpoint(ServedIndex& index) {
 
 std::string render_metrics(ServiceState& st) {
     std::string out = st.metrics.render();
-    std::vector<std::pair<std::string, double>> ntotal, delta, removes, seq, ckpt, ckpt_fail;
+    std::vector<std::pair<std::string, double>> ntotal, delta, removes, seq, ckpt, ckpt_fail, syncs;
     for (const auto& kv : st.indexes) {
         const ServedIndex& idx = *kv.second;
         const auto s = idx.snapshot();
@@ -120,6 +132,7 @@ std::string render_metrics(ServiceState& st) {
         seq.emplace_back(kv.first, double(s->seq));
         ckpt.emplace_back(kv.first, double(idx.checkpoints_done()));
         ckpt_fail.emplace_back(kv.first, double(idx.checkpoint_failures()));
+        syncs.emplace_back(kv.first, double(idx.log_fsyncs()));
     }
     append_metric(out, "faiss_serve_index_ntotal", "gauge",
                   "Vectors served (removed base vectors count until the next checkpoint).", ntotal);
@@ -133,6 +146,8 @@ std::string render_metrics(ServiceState& st) {
                   "Checkpoints written since start.", ckpt);
     append_metric(out, "faiss_serve_checkpoint_failures_total", "counter",
                   "Checkpoints that failed (writes stay in the log).", ckpt_fail);
+    append_metric(out, "faiss_serve_log_fsyncs_total", "counter",
+                  "fsyncs of the write log (one covers all the writes waiting for it).", syncs);
     append_metric(out, "faiss_serve_rejected_total", "counter",
                   "Requests answered 503 because the request queue was full.",
                   {{"", double(st.shed.load())}});

@@ -1,6 +1,7 @@
 #pragma once
 // The service's state and the bodies of its endpoints (HTTP-independent: JSON in, JSON
 // out, ApiError for bad requests), so the routing layer stays thin.
+#include "embedding_client.h"
 #include "metrics.h"
 #include "request_decode.h"
 #include "served_index.h"
@@ -30,6 +31,7 @@ struct ServiceState {
     ServeConfig cfg;
     std::map<std::string, std::unique_ptr<ServedIndex>> indexes;
     Metrics metrics;
+    std::unique_ptr<EmbeddingClient> embedder;  ///< set by --embed-url: "texts" accepted
     std::atomic<uint64_t> shed{0};  ///< requests answered 503 because the queue was full
 
     /// @throws ApiError (404) naming an unknown index.

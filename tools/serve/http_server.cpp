@@ -8,6 +8,7 @@
 
 #include <httplib.h>
 #include <omp.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <chrono>
@@ -50,10 +51,23 @@ void check_access(const ServiceState& st, const httplib::Request& req, Access ac
 
 using Body = std::function<void(const httplib::Request&, httplib::Response&)>;
 
-/// Wraps an endpoint: access check, errors as JSON, metrics.
+/// The answer on the shedding thread. It comes after httplib has read the body: closing
+/// a connection with unread request bytes would send a reset instead of the answer.
+void reject_overloaded(ServiceState& st, httplib::Response& res) {
+    st.shed++;
+    send_error(res, 503,
+               "overloaded: the request queue is full (" + std::to_string(st.cfg.queue) +
+                   " waiting); retry later");
+    res.set_header("Retry-After", "1");
+    res.set_header("Connection", "close");
+    st.metrics.observe("rejected", 503, 0);
+}
+
+/// Wraps an endpoint: overload, access check, errors as JSON, metrics.
 httplib::Server::Handler endpoint(ServiceState& st, const std::string& name, Access access,
                                   Body body) {
     return [&st, name, access, body](const httplib::Request& req, httplib::Response& res) {
+        if (BoundedPool::shedding()) return reject_overloaded(st, res);
         const auto start = std::chrono::steady_clock::now();
         try {
             check_access(st, req, access);
@@ -133,17 +147,6 @@ void configure(httplib::Server& svr, ServiceState& st) {
     svr.set_keep_alive_timeout(5);
     // Answers are small writes: without this, Nagle plus delayed ACKs add ~40 ms.
     svr.set_tcp_nodelay(true);
-    svr.set_pre_routing_handler([&st](const httplib::Request&, httplib::Response& res) {
-        if (!BoundedPool::shedding()) return httplib::Server::HandlerResponse::Unhandled;
-        st.shed++;
-        send_error(res, 503,
-                   "overloaded: the request queue is full (" + std::to_string(st.cfg.queue) +
-                       " waiting); retry later");
-        res.set_header("Retry-After", "1");
-        res.set_header("Connection", "close");
-        st.metrics.observe("rejected", 503, 0);
-        return httplib::Server::HandlerResponse::Handled;
-    });
     // Answers httplib made itself (unknown path 404, body over the limit 413 ...).
     svr.set_error_handler([&st](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty()) return;
@@ -166,6 +169,11 @@ void run_http_server(ServiceState& st, const std::function<void(int)>& on_listen
                      const std::function<bool()>& stop_requested) {
     httplib::Server svr;
     configure(svr, st);
+    int listen_fd = -1;
+    svr.set_socket_options([&listen_fd](socket_t sock) {
+        httplib::default_socket_options(sock);
+        listen_fd = sock;
+    });
     int port = st.cfg.port;
     if (port == 0) {
         port = svr.bind_to_any_port(st.cfg.host);
@@ -175,6 +183,9 @@ void run_http_server(ServiceState& st, const std::function<void(int)>& on_listen
     if (port < 0)
         throw std::runtime_error("cannot listen on " + st.cfg.host + ":" +
                                  std::to_string(st.cfg.port));
+    // httplib listens with a backlog of 5, which drops connections of bursts of
+    // clients before the queue can take or reject them; Linux lets listen() raise it.
+    if (listen_fd >= 0) ::listen(listen_fd, 1024);
     on_listening(port);
     std::atomic<bool> done{false};
     std::thread watcher([&] {

@@ -128,6 +128,29 @@ std::vector<float> decode_vectors(const json& body, size_t d, size_t max_n, size
     return x;
 }
 
+std::vector<std::string> decode_texts(const json& body, size_t max_n, size_t max_bytes) {
+    const json& v = required(body, "texts");
+    if (!v.is_array() || v.empty())
+        throw ApiError(400, "texts must be a non-empty array of strings");
+    if (v.size() > max_n) {
+        throw ApiError(400, "texts has " + fmt_count(v.size()) + " entries, at most " +
+                                fmt_count(max_n) + " allowed");
+    }
+    std::vector<std::string> texts;
+    for (size_t i = 0; i < v.size(); i++) {
+        const std::string where = "texts[" + std::to_string(i) + "]";
+        if (!v[i].is_string()) throw ApiError(400, where + " is not a string");
+        const std::string& t = v[i].get_ref<const std::string&>();
+        if (t.empty()) throw ApiError(400, where + " is empty");
+        if (t.size() > max_bytes) {
+            throw ApiError(400, where + " has " + fmt_count(t.size()) + " bytes, at most " +
+                                    fmt_count(max_bytes));
+        }
+        texts.push_back(t);
+    }
+    return texts;
+}
+
 std::vector<int64_t> decode_ids(const json& body, const char* field, size_t max_n,
                                 bool optional_field) {
     if (optional_field && !body.contains(field)) return {};

@@ -26,6 +26,9 @@ void check_fields(const json& body, const std::vector<std::string>& allowed);
 /// "vectors" as n x d floats, 1 <= n <= max_n; sets n.
 std::vector<float> decode_vectors(const json& body, size_t d, size_t max_n, size_t& n);
 
+/// "texts": 1 <= n <= max_n strings, each non-empty and at most max_bytes long.
+std::vector<std::string> decode_texts(const json& body, size_t max_n, size_t max_bytes);
+
 /// Integer ids of field (required unless optional_field; then empty when absent), at
 /// most max_n of them, each >= 0.
 std::vector<int64_t> decode_ids(const json& body, const char* field, size_t max_n,

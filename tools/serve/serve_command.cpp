@@ -85,6 +85,8 @@ faiss_serve::ServeConfig parse_config(const Args& args) {
     } else if (const char* env = std::getenv("FAISS_SERVE_API_KEY")) {
         cfg.api_key = env;
     }
+    if (args.has("embed-model") && !args.has("embed-url"))
+        throw CliError("--embed-model needs --embed-url");
     if (cfg.auth_reads && cfg.api_key.empty())
         throw CliError("--auth-reads needs an API key (--api-key-file or FAISS_SERVE_API_KEY)");
     return cfg;
@@ -127,12 +129,24 @@ void load_indexes(const Args& args, faiss_serve::ServiceState& st) {
 
 int cmd_serve(int argc, char** argv) {
     std::set<std::string> value_opts = {
-        "index", "host",     "port",  "data-dir",  "api-key-file",    "threads",
-        "queue", "max-body", "max-k", "max-batch", "merge-threshold", "search-threads"};
+        "index",           "host",           "port",      "data-dir",   "api-key-file",
+        "threads",         "queue",          "max-body",  "max-k",      "max-batch",
+        "merge-threshold", "search-threads", "embed-url", "embed-model"};
     std::set<std::string> flags = {"auth-reads"};
     Args args(argc, argv, value_opts, flags);
     faiss_serve::ServiceState st;
     st.cfg = parse_config(args);
+    if (args.has("embed-url")) {
+        faiss_serve::EmbeddingConfig ec;
+        ec.url = args.get("embed-url");
+        ec.model = args.get("embed-model");
+        if (const char* key = std::getenv("FAISS_SERVE_EMBED_KEY")) ec.api_key = key;
+        try {
+            st.embedder = std::make_unique<faiss_serve::EmbeddingClient>(ec);
+        } catch (const std::runtime_error& e) {
+            throw CliError(e.what());
+        }
+    }
     if (args.has("data-dir")) {
         const std::string dir = args.get("data-dir");
         if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)

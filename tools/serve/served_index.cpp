@@ -104,7 +104,10 @@ void ServedIndex::recover(const std::string& path) {
     } else {
         ckpt = files.checkpoints.back().first;
         const std::string& file = files.checkpoints.back().second;
-        publish(initial_snapshot(prepare_writable(faiss::read_index(file.c_str()), file), ckpt));
+        // Mapped: a snapshot's base is never modified (checkpoints merge into a clone),
+        // and checkpoint files are only ever replaced by new names, never rewritten.
+        faiss::Index* index = faiss::read_index(file.c_str(), faiss::IO_FLAG_MMAP);
+        publish(initial_snapshot(prepare_writable(index, file), ckpt));
     }
     checkpoint_seq_ = ckpt;
     for (const auto& seg : files.segments) {
@@ -124,6 +127,7 @@ void ServedIndex::recover(const std::string& path) {
                          seg.second.c_str(), torn);
         }
     }
+    written_seq_ = snapshot()->seq;
     segment_first_seq_ = snapshot()->seq + 1;
     const std::string seg = segment_path(dir, segment_first_seq_);
     // A segment of that name can hold nothing valid (its records would have advanced
@@ -152,40 +156,84 @@ void ServedIndex::apply(const LogRecord& r) {
 }
 
 uint64_t ServedIndex::add(const std::vector<int64_t>& ids, std::vector<float> x) {
-    std::unique_lock<std::mutex> lock(write_mu_);
     const auto cur = snapshot();
     auto chunk = std::make_shared<DeltaChunk>();
-    chunk->x = std::move(x);
+    // Lists from any snapshot's base are valid: checkpoints keep the quantizer.
+    chunk->lists = assign_lists(*cur->base, ids.size(), x.data());
     chunk->ids = ids;
-    chunk->seqs.assign(ids.size(), cur->seq + 1);
-    chunk->lists = assign_lists(*cur->base, ids.size(), chunk->x.data());
     LogRecord r;
-    r.seq = cur->seq + 1;
     r.op = LogOp::add;
     r.d = uint32_t(cur->base->d);
     r.ids = ids;
-    r.x = chunk->x;
-    segment_->append(r);
-    const auto next = with_added(*cur, std::move(chunk), r.seq);
-    publish(next);
-    lock.unlock();
-    if (needs_checkpoint(*next)) bg_cv_.notify_all();
-    return r.seq;
+    r.x = x;
+    chunk->x = std::move(x);
+    return commit(r, [chunk](const Snapshot& s, uint64_t seq) {
+        chunk->seqs.assign(chunk->ids.size(), seq);
+        return with_added(s, chunk, seq);
+    });
 }
 
 uint64_t ServedIndex::remove(const std::vector<int64_t>& ids) {
-    std::unique_lock<std::mutex> lock(write_mu_);
-    const auto cur = snapshot();
     LogRecord r;
-    r.seq = cur->seq + 1;
     r.op = LogOp::remove;
     r.ids = ids;
-    segment_->append(r);
-    const auto next = with_removed(*cur, ids, r.seq);
-    publish(next);
+    return commit(r, [ids](const Snapshot& s, uint64_t seq) { return with_removed(s, ids, seq); });
+}
+
+uint64_t ServedIndex::commit(LogRecord& r, Apply apply) {
+    std::unique_lock<std::mutex> lock(write_mu_);
+    if (log_failed_)
+        throw std::runtime_error("index '" + name_ +
+                                 "': the write log failed; restart the service");
+    r.seq = written_seq_ + 1;
+    segment_->write(r);
+    written_seq_ = r.seq;
+    pending_.push_back({r.seq, std::move(apply)});
+    // Group commit: one writer at a time fsyncs, outside the lock, for every record
+    // written so far; the others wait for it and usually find theirs covered.
+    while (snapshot()->seq < r.seq) {
+        if (log_failed_)
+            throw std::runtime_error("index '" + name_ +
+                                     "': the write log failed; restart the service");
+        if (syncing_) {
+            durable_cv_.wait(lock);
+            continue;
+        }
+        syncing_ = true;
+        const uint64_t target = written_seq_;
+        LogSegment* seg = segment_.get();
+        lock.unlock();
+        bool ok = true;
+        try {
+            seg->sync();
+        } catch (const std::exception& e) {
+            ok = false;
+            std::fprintf(stderr, "faiss-cli serve: index '%s': %s\n", name_.c_str(), e.what());
+        }
+        lock.lock();
+        syncing_ = false;
+        finish_sync(ok, target);
+    }
+    const bool checkpoint_due = needs_checkpoint(*snapshot());
     lock.unlock();
-    if (needs_checkpoint(*next)) bg_cv_.notify_all();
+    if (checkpoint_due) bg_cv_.notify_all();
     return r.seq;
+}
+
+void ServedIndex::finish_sync(bool ok, uint64_t upto) {
+    fsyncs_++;
+    if (!ok) {
+        log_failed_ = true;
+        pending_.clear();
+    } else {
+        auto s = snapshot();
+        while (!pending_.empty() && pending_.front().seq <= upto) {
+            s = pending_.front().apply(*s, pending_.front().seq);
+            pending_.pop_front();
+        }
+        publish(s);
+    }
+    durable_cv_.notify_all();
 }
 
 bool ServedIndex::needs_checkpoint(const Snapshot& s) const {
@@ -197,7 +245,21 @@ uint64_t ServedIndex::checkpoint() {
     std::lock_guard<std::mutex> ckpt_lock(checkpoint_mu_);
     std::shared_ptr<const Snapshot> snap;
     {
-        std::lock_guard<std::mutex> lock(write_mu_);
+        std::unique_lock<std::mutex> lock(write_mu_);
+        durable_cv_.wait(lock, [this] { return !syncing_; });
+        if (log_failed_) throw std::runtime_error("the write log failed; restart the service");
+        if (!pending_.empty()) {
+            // Make the written records durable and visible now, so the old segment
+            // holds exactly the writes up to the checkpoint.
+            bool ok = true;
+            try {
+                segment_->sync();
+            } catch (const std::exception&) {
+                ok = false;
+            }
+            finish_sync(ok, written_seq_);
+            if (!ok) throw std::runtime_error("the write log failed; restart the service");
+        }
         snap = snapshot();
         if (snap->seq == snap->base_seq) return snap->seq;
         // Later writes go to a new segment, so the old ones hold only seq <= snap->seq.

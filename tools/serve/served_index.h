@@ -3,8 +3,9 @@
 // writable) the write path (log, then new snapshot) and checkpoints.
 //
 // Concurrency: search() only loads the current snapshot pointer and never waits for
-// writers. add/remove serialize on a mutex among themselves: append to the log
-// (fsynced), publish the next snapshot, answer. A checkpoint (background thread, or
+// writers. add/remove write their record to the log under a mutex, then one of the
+// waiting writers fsyncs for all of them (group commit) and publishes their snapshots
+// in order; each answers once its write is durable and visible. A checkpoint (background thread, or
 // checkpoint()) builds the merged index from a snapshot without holding that mutex,
 // writes it, then publishes it rebased on the writes that arrived meanwhile. Memory
 // during a checkpoint: a second copy of the base index.
@@ -13,6 +14,8 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -55,7 +58,20 @@ class ServedIndex {
     uint64_t checkpoint_failures() const { return checkpoint_failures_; }
     uint64_t replayed_records() const { return replayed_; }
 
+    uint64_t log_fsyncs() const { return fsyncs_; }
+
   private:
+    /// Builds the snapshot after a write from the one before it, given the write's seq.
+    using Apply = std::function<std::shared_ptr<const Snapshot>(const Snapshot&, uint64_t)>;
+    struct Pending {
+        uint64_t seq;
+        Apply apply;
+    };
+    /// Logs r (setting its seq), waits until it is durable, publishes it. write_mu_ free.
+    uint64_t commit(LogRecord& r, Apply apply);
+    /// After an fsync covering records up to upto (ok) or failing: publish or fail the
+    /// pending writes and wake their writers. write_mu_ held.
+    void finish_sync(bool ok, uint64_t upto);
     void recover(const std::string& path);
     void apply(const LogRecord& r);
     void publish(std::shared_ptr<const Snapshot> s);
@@ -67,7 +83,13 @@ class ServedIndex {
     WriteOptions opts_;
     std::shared_ptr<const Snapshot> current_;  // accessed with std::atomic_load/store
 
-    std::mutex write_mu_;  // serializes writes and log rotation
+    std::mutex write_mu_;  // serializes log writes, publishing and log rotation
+    std::condition_variable durable_cv_;
+    std::deque<Pending> pending_;  // written to the log, not yet fsynced nor published
+    uint64_t written_seq_ = 0;     // last seq written to the log
+    bool syncing_ = false;         // a writer is fsyncing the segment
+    bool log_failed_ = false;      // an fsync failed: writes refused until a restart
+    std::atomic<uint64_t> fsyncs_{0};
     std::unique_ptr<LogSegment> segment_;
     uint64_t segment_first_seq_ = 0;
     std::mutex checkpoint_mu_;  // one checkpoint at a time

@@ -1,4 +1,4 @@
-// Write-log segments: encoding, checksums, fsynced appends, torn-tail detection.
+// Write-log segments: encoding, checksums, writes and fsyncs, torn-tail detection.
 #include "write_log.h"
 
 #include <dirent.h>
@@ -157,7 +157,7 @@ LogSegment::~LogSegment() {
     if (fd_ >= 0) ::close(fd_);
 }
 
-void LogSegment::append(const LogRecord& r) {
+void LogSegment::write(const LogRecord& r) {
     if (broken_) throw std::runtime_error(path_ + ": log segment unusable after a failed write");
     const std::string bytes = encode(r);
     size_t done = 0;
@@ -167,7 +167,7 @@ void LogSegment::append(const LogRecord& r) {
         if (w <= 0) break;
         done += size_t(w);
     }
-    if (done == bytes.size() && ::fdatasync(fd_) == 0) {
+    if (done == bytes.size()) {
         size_ += bytes.size();
         return;
     }
@@ -176,6 +176,14 @@ void LogSegment::append(const LogRecord& r) {
         broken_ = true;
     }
     throw std::runtime_error(path_ + ": cannot write the log: " + why);
+}
+
+void LogSegment::sync() {
+    if (broken_) throw std::runtime_error(path_ + ": log segment unusable after a failed write");
+    if (::fdatasync(fd_) != 0) {
+        broken_ = true;
+        throw std::runtime_error(path_ + ": cannot fsync the log: " + errno_text());
+    }
 }
 
 std::string segment_path(const std::string& dir, uint64_t first_seq) {

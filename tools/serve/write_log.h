@@ -10,7 +10,9 @@
 //   payload: u64 seq | u8 op (1 add, 2 remove) | u32 d | u64 n | n x i64 ids
 //            | n x d x f32 vectors (add only)
 // A record cut short or failing its checksum ends the segment (a write torn by a crash;
-// it was never acknowledged). Thread safety: none; the owner serializes appends.
+// it was never acknowledged). Thread safety: write() calls must be serialized; one
+// sync() may run concurrently with them.
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -35,7 +37,8 @@ uint32_t crc32(const void* data, size_t n);
 /// the file cannot be read.
 std::vector<LogRecord> read_log_segment(const std::string& path, size_t* torn_bytes);
 
-/// One open segment, appended to and fsynced record by record.
+/// One open segment. Records are written, then made durable by sync(), which covers
+/// every record written before it (several writers share one fsync: group commit).
 class LogSegment {
   public:
     /// Creates path (which must not exist) and fsyncs its folder.
@@ -45,10 +48,15 @@ class LogSegment {
     LogSegment(const LogSegment&) = delete;
     LogSegment& operator=(const LogSegment&) = delete;
 
-    /// Appends r and fsyncs. On failure the segment is cut back to its previous size so
-    /// that no torn record precedes later ones, then std::runtime_error is thrown; when
-    /// even that fails, every later append throws.
-    void append(const LogRecord& r);
+    /// Writes r (not yet durable). On failure the segment is cut back to its previous
+    /// size, so that no torn record precedes later ones, and std::runtime_error is
+    /// thrown; when even that fails, the segment is broken.
+    void write(const LogRecord& r);
+    /// fdatasync. A failure breaks the segment (the kernel may have dropped the
+    /// pages; retrying could report success without the data): std::runtime_error.
+    void sync();
+    /// Every later write and sync throws once this is true.
+    bool broken() const { return broken_; }
     uint64_t bytes() const { return size_; }
     const std::string& path() const { return path_; }
 
@@ -56,7 +64,7 @@ class LogSegment {
     std::string path_;
     int fd_ = -1;
     uint64_t size_ = 0;
-    bool broken_ = false;
+    std::atomic<bool> broken_{false};
 };
 
 /// "<dir>/log-<seq, 20 digits>.wal" and "<dir>/ckpt-<seq, 20 digits>.index".

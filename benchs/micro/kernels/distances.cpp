@@ -2,7 +2,8 @@
 // exact single-query search) at d = 128, 384, 4096, on a database that fits in L2
 // (~512 KiB: compute bound) and one far larger than the last-level cache (100 MiB: memory
 // bound). Baselines: "pairloop" (fvec_L2sqr once per row, per level) and "naive" (a
-// plain float loop, what the compiler makes of it without -ffast-math; no level).
+// plain float loop, what the compiler makes of it without -ffast-math; no level:
+// "baseline").
 #include "kernels_common.h"
 
 #include <faiss/utils/distances.h>
@@ -60,7 +61,7 @@ void register_distance_benchmarks() {
                 run_ny(s, pairloop_L2sqr_ny, d, ny);
             });
             benchmark::RegisterBenchmark(
-                ("distances/L2sqr_naive" + shape).c_str(),
+                ("distances/L2sqr_naive" + shape + "/baseline").c_str(),
                 [d, ny](benchmark::State& s) { run_ny(s, naive_L2sqr_ny, d, ny); });
         }
     }

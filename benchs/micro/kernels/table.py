@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Markdown table of a bench_kernels run: one row per benchmark shape, one column per
-SIMD level (items per second, in millions), and the speed-up of the best level over
+SIMD level (items per CPU second, in millions), and the speed-up of the best level over
 scalar.
 
     build/benchs/bench_kernels --benchmark_format=json > kernels.json
@@ -25,8 +25,10 @@ def main(path):
             shape, level = b["name"], "-"
         rows.setdefault(shape, {})[level] = b.get("items_per_second", 0.0) / 1e6
     levels = [lv for lv in LEVELS + ["-"] if any(lv in r for r in rows.values())]
+    # Rates are per CPU second (Google Benchmark's default), so waiting for a core on a
+    # loaded machine does not lower them; cache and memory contention still does.
     ctx = run.get("context", {})
-    print("%s, %s CPUs at %s MHz, load %s; items/s in millions (vectors, codes or scores)"
+    print("%s, %s CPUs at %s MHz, load %s; items per CPU second in millions (vectors, codes or scores)"
           % (ctx.get("date", "?"), ctx.get("num_cpus", "?"), ctx.get("mhz_per_cpu", "?"),
              ", ".join("%.1f" % v for v in ctx.get("load_avg", []))))
     print()
