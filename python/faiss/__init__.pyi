@@ -679,4 +679,8 @@ class ParameterSpace:
     def explore(self, index: Index, xq: ArrayLike,
                 crit: AutoTuneCriterion) -> OperatingPoints: ...
 
+# Client of `faiss-cli serve` (faiss/serve_client.pyi).
+from . import serve_client as serve_client
+from .serve_client import ServeClient as ServeClient, ServeError as ServeError
+
 def __getattr__(name: str) -> Any: ...
