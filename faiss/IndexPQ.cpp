@@ -4,6 +4,7 @@
 #include <faiss/IDSelector.h>
 #include <faiss/RangeSearchResult.h>
 #include <faiss/internal/checks.h>
+#include <faiss/internal/code_hamming.h>
 #include <faiss/internal/index_checks.h>
 #include <faiss/internal/omp_exceptions.h>
 #include <faiss/internal/topk.h>
@@ -145,39 +146,6 @@ void knn_one_query_split(const IndexPQ& index, const float* q, size_t k, const I
     finish_query(index, k, D, I);
 }
 
-// Per-byte bit counts of x (each byte 0 .. 8). Baseline x86-64 has no popcount
-// instruction (the builtin becomes a library call), so counts are summed per byte over
-// the words of a code and folded once at the end.
-inline uint64_t byte_popcounts(uint64_t x) {
-    x = x - ((x >> 1) & 0x5555555555555555ULL);
-    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
-    return (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
-}
-
-inline int fold_byte_counts(uint64_t c) {
-    return int((c * 0x0101010101010101ULL) >> 56);
-}
-
-// Hamming distance between two codes of n bytes, 64 bits at a time.
-inline int code_hamming(const uint8_t* a, const uint8_t* b, size_t n) {
-    int h = 0;
-    size_t i = 0;
-    while (i + 8 <= n) {
-        // Up to 31 words per fold: byte counts stay below 256.
-        uint64_t acc = 0;
-        for (int w = 0; w < 31 && i + 8 <= n; w++, i += 8) {
-            uint64_t wa, wb;
-            std::memcpy(&wa, a + i, 8);
-            std::memcpy(&wb, b + i, 8);
-            acc += byte_popcounts(wa ^ wb);
-        }
-        h += fold_byte_counts(acc);
-    }
-    for (; i < n; i++)
-        h += fold_byte_counts(byte_popcounts(uint64_t(a[i] ^ b[i])));
-    return h;
-}
-
 // Number of differing bytes (sub-codes of 8 bits) between two codes of n bytes.
 inline int code_generalized_hamming(const uint8_t* a, const uint8_t* b, size_t n) {
     int h = 0;
@@ -208,7 +176,7 @@ struct HammingScan {
                 break;
             case IndexPQ::ST_HE:
                 for (size_t j = 0; j < n; j++)
-                    scores[j] = float(code_hamming(qc, codes + j * cs, cs));
+                    scores[j] = float(internal::code_hamming(qc, codes + j * cs, cs));
                 break;
             case IndexPQ::ST_generalized_HE:
                 for (size_t j = 0; j < n; j++)
@@ -218,8 +186,8 @@ struct HammingScan {
                 const bool gen = type == IndexPQ::ST_polysemous_generalize;
                 for (size_t j = 0; j < n; j++) {
                     const uint8_t* c = codes + j * cs;
-                    const int h =
-                        gen ? code_generalized_hamming(qc, c, cs) : code_hamming(qc, c, cs);
+                    const int h = gen ? code_generalized_hamming(qc, c, cs)
+                                      : internal::code_hamming(qc, c, cs);
                     if (h >= ht) {
                         scores[j] = nan;
                         continue;
