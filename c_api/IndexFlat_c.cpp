@@ -86,7 +86,8 @@ int faiss_IndexFlat_xb(FaissIndexFlat* index, float** p_xb, size_t* p_size) {
         auto* flat = b.typed<faiss::IndexFlat, faiss::Index>(index, "index", "an IndexFlat");
         b.need(p_xb, "p_xb");
         b.need(p_size, "p_size");
-        *p_xb = flat->get_xb();
+        // Through the const view: a memory-mapped index is neither copied nor refused.
+        *p_xb = const_cast<float*>(static_cast<const faiss::IndexFlat*>(flat)->get_xb());
         *p_size = size_t(flat->ntotal) * size_t(flat->d);
     });
 }

@@ -50,7 +50,8 @@ void faiss_IndexFlatIP_free(FaissIndexFlatIP* obj);
 
 /**
  * The stored vectors: *p_xb points at ntotal x d floats owned by the index (valid until
- * it is modified or freed), *p_size receives ntotal * d.
+ * it is modified or freed), *p_size receives ntotal * d. For an index read with
+ * FAISS_IO_FLAG_MMAP the floats are the mapped file itself: read them, never write.
  */
 int faiss_IndexFlat_xb(FaissIndexFlat* index, float** p_xb, size_t* p_size);
 

@@ -111,9 +111,10 @@ void IndexIVFScalarQuantizer::train_encoder(idx_t n, const float* x, const idx_t
         return;
     }
     FAISS_REQUIRE(assign != nullptr, invalid_argument, "residual training needs the assignment");
-    std::vector<float> residuals(size_t(n) * size_t(d));
-    quantizer->compute_residual_n(n, x, residuals.data(), assign);
-    sq.train(size_t(n), residuals.data());
+    // Uninitialised: every residual is written before training reads it.
+    std::unique_ptr<float[]> residuals(new float[size_t(n) * size_t(d)]);
+    quantizer->compute_residual_n(n, x, residuals.get(), assign);
+    sq.train(size_t(n), residuals.get());
 }
 
 void IndexIVFScalarQuantizer::encode_vectors(idx_t n, const float* x, const idx_t* list_nos,

@@ -182,16 +182,6 @@ void greedy_descend(const HNSW& hnsw, GraphDistance& dist, int from, int to, hns
 
 namespace {
 
-// Start the loads of the level list of node id (the next node a beam search will
-// probably expand), so they overlap with the distances of the current one.
-inline void prefetch_list(const HNSW& hnsw, hnsw_id_t id, size_t level_off, size_t nbytes) {
-    const char* p =
-        reinterpret_cast<const char*>(hnsw.neighbors.data() + hnsw.offsets[size_t(id)] + level_off);
-    for (size_t o = 0; o < nbytes; o += 64)
-        __builtin_prefetch(p + o);
-    __builtin_prefetch(p + nbytes - 1);
-}
-
 // Keep the ef closest frontier candidates (ties by id, so the result is deterministic).
 void trim_frontier(std::vector<HNSWCandidate>& frontier, size_t ef) {
     if (frontier.size() <= ef) return;
@@ -205,85 +195,159 @@ void trim_frontier(std::vector<HNSWCandidate>& frontier, size_t ef) {
 
 }  // namespace
 
-bool search_layer(const HNSW& hnsw, GraphDistance& dist, VisitedTable& vt, const LayerSearch& opt,
-                  const HNSWCandidate* entries, size_t n_entries, SearchScratch& s) {
-    auto& frontier = s.frontier;
-    auto& results = s.results;
-    frontier.clear();
-    results.clear();
-    const size_t ef = opt.ef;
-    const IDSelector* sel = opt.sel;
-    const float inf = std::numeric_limits<float>::infinity();
-    auto offer_result = [&](float d, hnsw_id_t id) {
-        if (sel && !sel->is_member(id)) return;
-        if (opt.range_hits && d < opt.radius) {
-            opt.range_hits->emplace_back(idx_t(id), dist.negated() ? -d : d);
+namespace {
+
+// One beam search on one level: a frontier of candidates to expand (CloserFirst heap)
+// and the best nodes met (FartherFirst heap of at most ef), one expansion at a time.
+class LayerSearcher {
+  public:
+    LayerSearcher(const HNSW& hnsw, GraphDistance& dist, VisitedTable& vt, const LayerSearch& opt,
+                  SearchScratch& s)
+        : hnsw_(hnsw),
+          dist_(dist),
+          vt_(vt),
+          opt_(opt),
+          s_(s),
+          neighbors_(hnsw.neighbors.data()),
+          offsets_(hnsw.offsets.data()),
+          sel_(opt.sel),
+          ef_(opt.ef),
+          relative_(opt.relative_stop),
+          max_list_(size_t(hnsw.nb_neighbors(opt.level))),
+          level_off_(size_t(hnsw.cum_nb_neighbors(opt.level))),
+          locked_(opt.locks && opt.locks->enabled()) {
+        s.frontier.clear();
+        s.results.clear();
+        if (s.ids.size() < max_list_) s.ids.resize(max_list_);
+        if (s.dis.size() < max_list_) s.dis.resize(max_list_);
+    }
+
+    void seed(const HNSWCandidate* entries, size_t n) {
+        for (size_t e = 0; e < n; e++) {
+            if (vt_.test_and_set(size_t(entries[e].id))) continue;
+            if (!(entries[e].d < kInf)) continue;  // NaN or +inf: never a result
+            push_frontier(entries[e]);
+            offer(entries[e].d, entries[e].id);
         }
+    }
+
+    // Expand until the stopping rule; false when max_distances cut the search short.
+    bool run() {
+        auto& frontier = s_.frontier;
+        const size_t ef = ef_;
+        size_t ndis = 0, nexpanded = 0;
+        while (!frontier.empty()) {
+            const HNSWCandidate c = frontier.front();
+            if (relative_ ? s_.results.size() >= ef && c.d > s_.results.front().d
+                          : nexpanded >= ef) {
+                break;
+            }
+            nexpanded++;
+            std::pop_heap(frontier.begin(), frontier.end(), CloserFirst());
+            frontier.pop_back();
+            if (!frontier.empty() && max_list_ > 0) {
+                prefetch_list(frontier.front().id);
+            }
+            const size_t m = unvisited_neighbours(c.id);
+            if (m == 0) continue;
+            dist_.batch(m, s_.ids.data(), s_.dis.data());
+            ndis += m;
+            admit(m);
+            if (!relative_ && opt_.bounded) trim_frontier(frontier, ef);
+            if (opt_.max_distances && ndis > opt_.max_distances) return false;
+        }
+        return true;
+    }
+
+  private:
+    static constexpr float kInf = std::numeric_limits<float>::infinity();
+
+    // Start the loads of the level list of node id (the node the search will probably
+    // expand next), so they overlap with the distances of the current one.
+    void prefetch_list(hnsw_id_t id) const {
+        const char* p =
+            reinterpret_cast<const char*>(neighbors_ + offsets_[size_t(id)] + level_off_);
+        const size_t nbytes = max_list_ * sizeof(hnsw_id_t);
+        for (size_t o = 0; o < nbytes; o += 64)
+            __builtin_prefetch(p + o);
+        __builtin_prefetch(p + nbytes - 1);
+    }
+
+    void push_frontier(const HNSWCandidate& c) {
+        s_.frontier.push_back(c);
+        std::push_heap(s_.frontier.begin(), s_.frontier.end(), CloserFirst());
+    }
+
+    void offer(float d, hnsw_id_t id) {
+        if (sel_ && !sel_->is_member(id)) return;
+        if (opt_.range_hits && d < opt_.radius) {
+            opt_.range_hits->emplace_back(idx_t(id), dist_.negated() ? -d : d);
+        }
+        auto& results = s_.results;
         results.push_back({d, id});
         std::push_heap(results.begin(), results.end(), FartherFirst());
-        if (results.size() > ef) {
+        if (results.size() > ef_) {
             std::pop_heap(results.begin(), results.end(), FartherFirst());
             results.pop_back();
         }
-    };
-    for (size_t e = 0; e < n_entries; e++) {
-        if (vt.test_and_set(size_t(entries[e].id))) continue;
-        if (!(entries[e].d < inf)) continue;  // NaN or +inf: never a result
-        frontier.push_back(entries[e]);
-        std::push_heap(frontier.begin(), frontier.end(), CloserFirst());
-        offer_result(entries[e].d, entries[e].id);
     }
-    const size_t max_list = size_t(hnsw.nb_neighbors(opt.level));
-    const size_t level_off = size_t(hnsw.cum_nb_neighbors(opt.level));
-    const bool locked = opt.locks && opt.locks->enabled();
-    if (s.ids.size() < max_list) s.ids.resize(max_list);
-    if (s.dis.size() < max_list) s.dis.resize(max_list);
-    const bool relative = opt.relative_stop;
-    size_t ndis = 0, nexpanded = 0;
-    while (!frontier.empty()) {
-        const HNSWCandidate c = frontier.front();
-        if (relative ? results.size() >= ef && c.d > results.front().d : nexpanded >= ef) break;
-        nexpanded++;
-        std::pop_heap(frontier.begin(), frontier.end(), CloserFirst());
-        frontier.pop_back();
-        if (!frontier.empty() && max_list > 0) {
-            prefetch_list(hnsw, frontier.front().id, level_off, max_list * sizeof(hnsw_id_t));
-        }
 
+    // The neighbours of node id not visited yet (now marked) into s_.ids; returns
+    // their number. The visited marks are all prefetched before the first test.
+    size_t unvisited_neighbours(hnsw_id_t id) {
         const hnsw_id_t* nb;
-        size_t nn;
-        if (locked) {
-            nn = read_list(hnsw, c.id, opt.level, opt.locks, s.list);
-            nb = s.list.data();
+        size_t nn = 0;
+        if (locked_) {
+            nn = read_list(hnsw_, id, opt_.level, opt_.locks, s_.list);
+            nb = s_.list.data();
         } else {
-            nb = hnsw.neighbors.data() + hnsw.offsets[size_t(c.id)] + level_off;
-            nn = 0;
-            while (nn < max_list && nb[nn] >= 0)
-                vt.prefetch(size_t(nb[nn++]));
+            nb = neighbors_ + offsets_[size_t(id)] + level_off_;
+            while (nn < max_list_ && nb[nn] >= 0)
+                vt_.prefetch(size_t(nb[nn++]));
         }
         size_t m = 0;
         for (size_t j = 0; j < nn; j++) {
-            const hnsw_id_t v = nb[j];
-            if (!vt.test_and_set(size_t(v))) s.ids[m++] = v;
+            if (!vt_.test_and_set(size_t(nb[j]))) s_.ids[m++] = nb[j];
         }
-        if (m == 0) continue;
-        dist.batch(m, s.ids.data(), s.dis.data());
-        ndis += m;
+        return m;
+    }
+
+    // Queue and offer the m scored neighbours that can still matter.
+    void admit(size_t m) {
         for (size_t j = 0; j < m; j++) {
-            const float d = s.dis[j];
-            if (!(d < inf)) continue;
-            if (!relative || results.size() < ef || d < results.front().d) {
+            const float d = s_.dis[j];
+            if (!(d < kInf)) continue;
+            if (!relative_ || s_.results.size() < ef_ || d < s_.results.front().d) {
                 // Its list address is read when it is expanded: fetch it now.
-                __builtin_prefetch(hnsw.offsets.data() + s.ids[j]);
-                frontier.push_back({d, s.ids[j]});
-                std::push_heap(frontier.begin(), frontier.end(), CloserFirst());
-                offer_result(d, s.ids[j]);
+                __builtin_prefetch(offsets_ + s_.ids[j]);
+                push_frontier({d, s_.ids[j]});
+                offer(d, s_.ids[j]);
             }
         }
-        if (!relative && opt.bounded) trim_frontier(frontier, ef);
-        if (opt.max_distances && ndis > opt.max_distances) return false;
     }
-    return true;
+
+    const HNSW& hnsw_;
+    GraphDistance& dist_;
+    VisitedTable& vt_;
+    const LayerSearch& opt_;
+    SearchScratch& s_;
+    const hnsw_id_t* const neighbors_;
+    const uint64_t* const offsets_;
+    const IDSelector* const sel_;
+    const size_t ef_;
+    const bool relative_;
+    const size_t max_list_;
+    const size_t level_off_;
+    const bool locked_;
+};
+
+}  // namespace
+
+bool search_layer(const HNSW& hnsw, GraphDistance& dist, VisitedTable& vt, const LayerSearch& opt,
+                  const HNSWCandidate* entries, size_t n_entries, SearchScratch& s) {
+    LayerSearcher searcher(hnsw, dist, vt, opt, s);
+    searcher.seed(entries, n_entries);
+    return searcher.run();
 }
 
 }  // namespace internal

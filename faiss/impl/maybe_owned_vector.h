@@ -29,6 +29,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstring>
 #include <initializer_list>
 #include <memory>
 #include <stdexcept>
@@ -128,7 +129,7 @@ class MaybeOwnedVector {
     /// Make an owned copy of a view's elements now (even of a read-only view).
     void make_owned() {
         if (!owner_) return;
-        owned_.assign(ptr_, ptr_ + size_);
+        owned_ = copy_elements();
         release_view();
         sync();
     }
@@ -235,18 +236,19 @@ class MaybeOwnedVector {
     /// (so a read-only view can be swapped out of an index without writing to it).
     void swap(std::vector<T>& v) {
         if (read_only_) detail::throw_read_only_mapping(origin_);
-        std::vector<T> mine(ptr_, ptr_ + size_);
+        std::vector<T> mine = copy_elements();
         *this = std::move(v);
         v.swap(mine);
     }
 
     /// A copy of the elements as a std::vector (also implicitly, for code written
     /// against the std::vector fields of earlier versions).
-    std::vector<T> to_vector() const { return std::vector<T>(ptr_, ptr_ + size_); }
+    std::vector<T> to_vector() const { return copy_elements(); }
     operator std::vector<T>() const { return to_vector(); }
 
     friend bool operator==(const MaybeOwnedVector& a, const MaybeOwnedVector& b) {
-        return a.size_ == b.size_ && std::equal(a.begin(), a.end(), b.begin());
+        return a.size_ == b.size_ &&
+               (a.size_ == 0 || std::memcmp(a.ptr_, b.ptr_, a.size_ * sizeof(T)) == 0);
     }
     friend bool operator!=(const MaybeOwnedVector& a, const MaybeOwnedVector& b) {
         return !(a == b);
@@ -262,10 +264,16 @@ class MaybeOwnedVector {
         read_only_ = false;
         origin_.clear();
     }
+    // Bytewise, as a view may be misaligned for T.
+    std::vector<T> copy_elements() const {
+        std::vector<T> out(size_);
+        if (size_ > 0) std::memcpy(out.data(), ptr_, size_ * sizeof(T));
+        return out;
+    }
     // Copy a copy-on-write view into owned_ (or throw for a read-only one).
     void detach() {
         if (read_only_) detail::throw_read_only_mapping(origin_);
-        owned_.assign(ptr_, ptr_ + size_);
+        owned_ = copy_elements();
         release_view();
         sync();
     }

@@ -50,12 +50,9 @@ MappedInvertedLists::MappedInvertedLists(size_t nlist, size_t code_size,
         id_starts[i] = total;
         total += sizes[i];
     }
-    ids.resize(total);
-    for (size_t i = 0; i < nlist; i++) {
-        if (sizes[i] == 0) continue;
-        std::memcpy(ids.data() + id_starts[i], file->data + list_offsets[i] + sizes[i] * code_size,
-                    sizes[i] * sizeof(idx_t));
-    }
+    // Uninitialised on purpose: a list's slots are written when it is first used.
+    ids_.reset(new idx_t[total > 0 ? total : 1]);
+    ids_copied_.reset(new std::once_flag[nlist > 0 ? nlist : 1]);
 }
 
 size_t MappedInvertedLists::list_size(size_t list_no) const {
@@ -70,7 +67,14 @@ const uint8_t* MappedInvertedLists::get_codes(size_t list_no) const {
 
 const idx_t* MappedInvertedLists::get_ids(size_t list_no) const {
     check_list(list_no);
-    return in_memory ? in_memory->get_ids(list_no) : ids.data() + id_starts[list_no];
+    if (in_memory) return in_memory->get_ids(list_no);
+    idx_t* out = ids_.get() + id_starts[list_no];
+    std::call_once(ids_copied_[list_no], [&] {
+        if (sizes[list_no] == 0) return;
+        std::memcpy(out, file->data + list_offsets[list_no] + sizes[list_no] * code_size,
+                    sizes[list_no] * sizeof(idx_t));
+    });
+    return out;
 }
 
 ArrayInvertedLists& MappedInvertedLists::writable() {
@@ -83,13 +87,13 @@ ArrayInvertedLists& MappedInvertedLists::writable() {
     auto copy = std::make_unique<ArrayInvertedLists>(nlist, code_size);
     for (size_t i = 0; i < nlist; i++) {
         const uint8_t* c = file->data + list_offsets[i];
+        const idx_t* list_ids = get_ids(i);
         copy->codes[i].assign(c, c + sizes[i] * code_size);
-        copy->ids[i].assign(ids.begin() + ptrdiff_t(id_starts[i]),
-                            ids.begin() + ptrdiff_t(id_starts[i] + sizes[i]));
+        copy->ids[i].assign(list_ids, list_ids + sizes[i]);
     }
     in_memory = std::move(copy);
     file.reset();
-    std::vector<idx_t>().swap(ids);
+    ids_.reset();
     return *in_memory;
 }
 

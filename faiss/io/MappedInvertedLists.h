@@ -3,9 +3,10 @@
 // Inverted lists read in place from a memory-mapped index file: what read_index gives an
 // IVF index loaded with IO_FLAG_MMAP (or IO_FLAG_MMAP_IFC). The codes of every list stay
 // in the file's "ilar" data block and are paged in by the OS when a search touches them,
-// so opening a large index reads and allocates little. The ids (8 bytes per vector) are
-// copied into memory when the lists are made: the format does not align them, and C++
-// code may only read an int64 at an 8-byte aligned address.
+// so opening a large index reads and allocates little. The ids of a list (8 bytes per
+// vector) are copied into memory the first time the list's ids are asked for: the format
+// does not align them, and C++ code may only read an int64 at an 8-byte aligned
+// address; copying them lazily keeps the load from touching every list.
 //
 // Modification (add, update, remove, reset, merge): with read_only (the index was read
 // with IO_FLAG_READ_ONLY) it throws FaissException (unsupported); otherwise the first
@@ -22,6 +23,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 namespace faiss {
@@ -44,7 +46,6 @@ struct MappedInvertedLists : InvertedLists {
     std::shared_ptr<const MappedFile> file;
     std::vector<size_t> sizes;         ///< entries of each list
     std::vector<size_t> list_offsets;  ///< byte offset in file of each list's codes
-    std::vector<idx_t> ids;            ///< the ids of every list, list after list
     std::vector<size_t> id_starts;     ///< list i's ids start at ids[id_starts[i]]
     /// True: modifications throw. False: the first one copies the lists into memory.
     bool read_only = true;
@@ -52,8 +53,8 @@ struct MappedInvertedLists : InvertedLists {
     std::unique_ptr<ArrayInvertedLists> in_memory;
 
     /// List i holds sizes[i] entries: its codes at file->data + list_offsets[i], its ids
-    /// right after (copied into ids). @throws FaissException (invalid_argument) if a list falls
-    /// outside the mapping or the vectors do not have nlist entries.
+    /// right after (copied into memory on first use). @throws FaissException (invalid_argument) if
+    /// a list falls outside the mapping or the vectors do not have nlist entries.
     MappedInvertedLists(size_t nlist, size_t code_size, std::shared_ptr<const MappedFile> file,
                         std::vector<size_t> sizes, std::vector<size_t> list_offsets);
 
@@ -71,6 +72,10 @@ struct MappedInvertedLists : InvertedLists {
 
   private:
     ArrayInvertedLists& writable();
+    // The ids of every list, list after list, each list copied from the file on first
+    // use (under its once flag, so concurrent searches may ask for the same list).
+    std::unique_ptr<idx_t[]> ids_;
+    std::unique_ptr<std::once_flag[]> ids_copied_;
 };
 
 }  // namespace faiss

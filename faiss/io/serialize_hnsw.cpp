@@ -14,6 +14,7 @@
 #include <faiss/io/internal/registry.h>
 
 #include <cstdint>
+#include <cstring>
 
 namespace faiss::io {
 
@@ -41,6 +42,15 @@ void read_graph_shape(ReadStream& in, HNSW& hnsw) {
     }
 }
 
+// Element i of a graph array, read bytewise: a mapped array sits at the file's offset,
+// which need not be aligned for T.
+template <class T>
+T element(const MaybeOwnedVector<T>& v, size_t i) {
+    T out;
+    std::memcpy(&out, v.data() + i, sizeof(T));
+    return out;
+}
+
 // Checks run on a const view, so that a mapped graph is read in place, never copied.
 void read_graph_nodes(ReadStream& in, HNSW& hnsw, idx_t ntotal) {
     const HNSW& h = hnsw;
@@ -49,34 +59,36 @@ void read_graph_nodes(ReadStream& in, HNSW& hnsw, idx_t ntotal) {
     FAISS_IO_CHECK(in, h.levels.size() == uint64_t(ntotal), "%zu levels for ntotal = %lld",
                    h.levels.size(), (long long)ntotal);
     for (size_t i = 0; i < h.levels.size(); i++) {
-        FAISS_IO_CHECK(in, h.levels[i] >= 1 && size_t(h.levels[i]) < cum.size(),
-                       "node %zu has level count %d, expected 1 to %zu", i, h.levels[i],
-                       cum.size() - 1);
+        const int level = element(h.levels, i);
+        FAISS_IO_CHECK(in, level >= 1 && size_t(level) < cum.size(),
+                       "node %zu has level count %d, expected 1 to %zu", i, level, cum.size() - 1);
     }
     in.read_vector(hnsw.offsets, "HNSW.offsets");
     FAISS_IO_CHECK(in, h.offsets.size() == uint64_t(ntotal) + 1, "%zu offsets for ntotal = %lld",
                    h.offsets.size(), (long long)ntotal);
-    FAISS_IO_CHECK(in, h.offsets[0] == 0, "must start at 0");
+    FAISS_IO_CHECK(in, element(h.offsets, 0) == 0, "must start at 0");
     for (size_t i = 0; i < h.levels.size(); i++) {
-        FAISS_IO_CHECK(in, h.offsets[i + 1] == h.offsets[i] + uint64_t(cum[h.levels[i]]),
+        const uint64_t step = uint64_t(cum[size_t(element(h.levels, i))]);
+        FAISS_IO_CHECK(in, element(h.offsets, i + 1) == element(h.offsets, i) + step,
                        "offset %zu does not match the levels of node %zu", i + 1, i);
     }
     in.read_vector(hnsw.neighbors, "HNSW.neighbors");
-    FAISS_IO_CHECK(in, h.neighbors.size() == h.offsets.back(),
-                   "%zu neighbours, the offsets need %llu", h.neighbors.size(),
-                   (unsigned long long)h.offsets.back());
+    const uint64_t n_slots = element(h.offsets, h.offsets.size() - 1);
+    FAISS_IO_CHECK(in, h.neighbors.size() == n_slots, "%zu neighbours, the offsets need %llu",
+                   h.neighbors.size(), (unsigned long long)n_slots);
     // A neighbour on level l must itself live on level l: search follows it there and
     // reads its level-l list, which would otherwise lie outside its slots.
     for (size_t i = 0; i < h.levels.size(); i++) {
-        for (int l = 0; l < h.levels[i]; l++) {
-            const size_t begin = h.offsets[i] + size_t(cum[l]);
-            const size_t end = h.offsets[i] + size_t(cum[l + 1]);
-            for (size_t j = begin; j < end; j++) {
-                const int32_t v = h.neighbors[j];
-                FAISS_IO_CHECK(in, v == -1 || (v >= 0 && int64_t(v) < ntotal && h.levels[v] > l),
-                               "neighbour slot %zu (node %zu, level %d) holds %d, not a node of "
-                               "that level",
-                               j, i, l, v);
+        const int levels_i = element(h.levels, i);
+        const size_t base = size_t(element(h.offsets, i));
+        for (int l = 0; l < levels_i; l++) {
+            for (size_t j = base + size_t(cum[l]); j < base + size_t(cum[l + 1]); j++) {
+                const int32_t v = element(h.neighbors, j);
+                FAISS_IO_CHECK(
+                    in,
+                    v == -1 || (v >= 0 && int64_t(v) < ntotal && element(h.levels, size_t(v)) > l),
+                    "neighbour slot %zu (node %zu, level %d) holds %d, not a node of that level", j,
+                    i, l, v);
             }
         }
     }
@@ -92,7 +104,8 @@ void read_hnsw_record(ReadStream& in, HNSW& hnsw, idx_t ntotal) {
         "entry point %d for ntotal = %lld", hnsw.entry_point, (long long)ntotal);
     hnsw.max_level = in.read<int32_t>("HNSW.max_level");
     const int expected_max =
-        ntotal == 0 ? -1 : static_cast<const HNSW&>(hnsw).levels[size_t(hnsw.entry_point)] - 1;
+        ntotal == 0 ? -1
+                    : element(static_cast<const HNSW&>(hnsw).levels, size_t(hnsw.entry_point)) - 1;
     FAISS_IO_CHECK(in, hnsw.max_level == expected_max,
                    "max level %d, the entry point's top level is %d", hnsw.max_level, expected_max);
     hnsw.efConstruction = in.read<int32_t>("HNSW.efConstruction");

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <vector>
 
 namespace faiss {
@@ -218,7 +219,12 @@ void ScalarQuantizer::train(size_t n, const float* x) {
                   "ScalarQuantizer: rangestat RS_optim is not supported");
     FAISS_REQUIRE(n > 0, invalid_argument, "ScalarQuantizer: training needs n > 0 vectors");
     FAISS_REQUIRE(x, invalid_argument, "ScalarQuantizer: training vectors are null");
-    for (size_t i = 0; i < n * d; i++) {
+    // A branch-free scan first (NaN and infinities fail |v| <= FLT_MAX), which
+    // vectorises; the first offending value is looked for only when there is one.
+    bool all_finite = true;
+    for (size_t i = 0; i < n * d; i++)
+        all_finite &= std::fabs(x[i]) <= std::numeric_limits<float>::max();
+    for (size_t i = 0; !all_finite && i < n * d; i++) {
         FAISS_REQUIRE(std::isfinite(x[i]), invalid_argument,
                       "ScalarQuantizer: training value %zu (vector %zu, component %zu) is not "
                       "finite",

@@ -137,6 +137,8 @@ void OPQMatrix::train(idx_t n, const float* x_in) {
     if (verbose)
         std::printf("OPQMatrix::train: M=%d, %lld vectors, %dD -> %dD\n", M, (long long)n, d_in,
                     d_out);
+    // Started before the set-up (centring, the first rotation), which takes a while too.
+    ProgressScope progress("OPQMatrix::train", size_t(std::max(niter, 0)));
     const std::vector<float> xtrain = centred_padded(size_t(n), d_inz, d, x);
     std::vector<float> R;
     if (A.size() == d2 * d_inz && d == d_inz) {
@@ -150,7 +152,6 @@ void OPQMatrix::train(idx_t n, const float* x_in) {
     const auto t0 = std::chrono::steady_clock::now();
     const int ni = int(n), di = int(d), d2i = int(d2);
     const float one = 1.0f, zero = 0.0f;
-    ProgressScope progress("OPQMatrix::train", size_t(std::max(niter, 0)));
     for (int iter = 0; iter < niter; iter++) {
         // xproj = xtrain R^T; column-major: xproj^T (d2 x n) = R (d2 x d) * xtrain^T.
         sgemm_("T", "N", &d2i, &ni, &di, &one, R.data(), &di, xtrain.data(), &di, &zero,

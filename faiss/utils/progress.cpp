@@ -1,6 +1,8 @@
 // The process-wide progress callback and ProgressScope (see progress.h for the contract).
 #include <faiss/utils/progress.h>
 
+#include <faiss/FaissException.h>
+
 #include <omp.h>
 
 #include <algorithm>
@@ -69,12 +71,48 @@ bool has_progress_callback() noexcept {
     return slot().installed.load(std::memory_order_acquire);
 }
 
+std::unique_ptr<InterruptCallback> InterruptCallback::instance;
+std::mutex InterruptCallback::lock;
+
+InterruptCallback::~InterruptCallback() = default;
+
+void InterruptCallback::clear_instance() {
+    std::lock_guard<std::mutex> guard(lock);
+    instance.reset();
+}
+
+bool InterruptCallback::is_interrupted() {
+    std::lock_guard<std::mutex> guard(lock);
+    return instance && instance->want_interrupt();
+}
+
+void InterruptCallback::check() {
+    if (is_interrupted()) throw FaissException("computation interrupted");
+}
+
+size_t InterruptCallback::get_period_hint(size_t flops) {
+    {
+        std::lock_guard<std::mutex> guard(lock);
+        if (!instance) return size_t(1) << 30;
+    }
+    return std::max<size_t>(1, size_t(100000000) / (flops + 1));
+}
+
+namespace {
+bool has_interrupt_callback() {
+    std::lock_guard<std::mutex> guard(InterruptCallback::lock);
+    return InterruptCallback::instance != nullptr;
+}
+}  // namespace
+
 ProgressScope::ProgressScope(const char* operation, size_t total)
     : operation_(operation), total_(total) {
-    if (total == 0 || !has_progress_callback() || omp_in_parallel()) return;
+    if (total == 0 || omp_in_parallel()) return;
+    if (!has_progress_callback() && !has_interrupt_callback()) return;
     owner_ = std::this_thread::get_id();
     depth_ = t_depth;
     stride_ = (total + kMaxReports - 1) / kMaxReports;
+    InterruptCallback::check();
     deliver(operation_, 0, total_, depth_);
     // Counted as nested only once the first report went through (it may throw, and then
     // no destructor runs).
@@ -97,6 +135,7 @@ void ProgressScope::update_slow(size_t done) {
     if (done <= reported_) return;  // never backwards, each value once
     if (done != total_ && done - reported_ < stride_) return;
     reported_ = done;
+    InterruptCallback::check();
     deliver(operation_, done, total_, depth_);
 }
 

@@ -44,10 +44,14 @@
 // Python: faiss.set_progress_callback(fn), fn(operation, done, total, depth); an exception
 // raised by fn propagates out of the interrupted call. C: faiss_set_progress_callback in
 // <faiss/c_api/progress_c.h>.
+//
+// InterruptCallback (below, as in Faiss) is asked at the same report points.
 
 #include <atomic>
 #include <cstddef>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <thread>
 
 namespace faiss {
@@ -70,6 +74,36 @@ void set_progress_callback(ProgressCallback callback);
 /// Whether a callback is installed. Thread-safe, cheap.
 bool has_progress_callback() noexcept;
 
+/// Interruption of long operations, with the interface of Faiss's InterruptCallback. An
+/// installed instance is asked want_interrupt() at every progress report point of the
+/// operations listed above (at most about a thousand times per operation, whether or not
+/// a progress callback is installed), on the thread that called the operation; when it
+/// returns true the operation throws FaissException "computation interrupted" (the
+/// object is then left as after a throwing progress callback). want_interrupt() may also
+/// throw its own exception, which propagates instead. Searches are not interrupted.
+/// The Python package installs an instance at import that turns Ctrl-C on the main
+/// thread into KeyboardInterrupt out of train() / add().
+struct InterruptCallback {
+    /// True to stop the running operation. Called with `lock` held.
+    virtual bool want_interrupt() = 0;
+    virtual ~InterruptCallback();
+
+    /// Remove the instance. Thread-safe.
+    static void clear_instance();
+    /// Throw FaissException "computation interrupted" when is_interrupted().
+    static void check();
+    /// instance->want_interrupt(), false without an instance. Thread-safe.
+    static bool is_interrupted();
+    /// Iterations of a loop doing `flops` operations each to run between two checks:
+    /// about 1e8 operations between checks with an instance, 2^30 without.
+    static size_t get_period_hint(size_t flops);
+
+    /// The installed instance; null: none. Replace it under `lock` (or before any
+    /// operation starts), as in Faiss: InterruptCallback::instance.reset(new MyCallback).
+    static std::unique_ptr<InterruptCallback> instance;
+    static std::mutex lock;
+};
+
 /// Reporting side, used by long operations (library code, or applications that want to
 /// report their own long steps through the same callback). Create one on the stack at
 /// the start of an operation of `total` steps: it reports done = 0, then update() /
@@ -78,8 +112,9 @@ bool has_progress_callback() noexcept;
 /// Thread safety: construct, update() and destroy on one thread (the operation's caller);
 /// advance() may be called from any thread, e.g. OpenMP workers: their steps are counted
 /// and reported by the constructing thread at its next update() / advance() call.
-/// Inactive (every call a no-op) when no callback was installed at construction, when
-/// constructed inside an active OpenMP parallel region, or when total == 0.
+/// Inactive (every call a no-op) when neither a callback nor an InterruptCallback was
+/// installed at construction, when constructed inside an active OpenMP parallel region,
+/// or when total == 0. An active scope also checks for interruption at each report.
 class ProgressScope {
   public:
     /// operation: a string literal (kept by pointer). Reports done = 0 when active.

@@ -60,3 +60,7 @@ ByteVector = swigfaiss.UInt8Vector
 IntVector = swigfaiss.Int32Vector
 LongVector = swigfaiss.Int64Vector
 Uint64Vector = swigfaiss.UInt64Vector
+
+# Client of `faiss-cli serve` (standard library only): faiss.serve_client.connect(url).
+from . import serve_client  # noqa: E402
+from .serve_client import ServeClient, ServeError  # noqa: E402,F401

@@ -5,6 +5,7 @@
 #include <faiss/c_api/IndexFlat_c.h>
 #include <faiss/c_api/IndexIVFFlat_c.h>
 #include <faiss/c_api/IndexIVF_c.h>
+#include <faiss/c_api/index_factory_c.h>
 #include <faiss/c_api/index_io_c.h>
 
 #include <stdlib.h>
@@ -137,7 +138,82 @@ static void test_io_bad_input(void) {
     free(xb);
 }
 
+/* The whole content of a file (caller frees), its size in *size. */
+static unsigned char* file_content(const char* path, size_t* size) {
+    FILE* f = fopen(path, "rb");
+    unsigned char* buf = NULL;
+    long n;
+    *size = 0;
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    buf = (unsigned char*)malloc(n > 0 ? (size_t)n : 1);
+    if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n) *size = (size_t)n;
+    fclose(f);
+    return buf;
+}
+
+/* IO_FLAG_MMAP for Flat, SQ, PQ, HNSW and IVF: mapped loads search as normal loads;
+ * with FAISS_IO_FLAG_READ_ONLY add / reset fail with FAISS_ERROR_UNSUPPORTED and change
+ * nothing; without it the first add copies; clones own their data; the file never
+ * changes. */
+static void test_io_mmap(void) {
+    static const char* const kinds[] = {"Flat", "SQ8", "PQ4x4", "HNSW8", "HNSW8_SQ8", "IVF4,Flat"};
+    float* xb = random_vectors(NB, D, 91);
+    float* xq = random_vectors(NQ, D, 92);
+    const char* path = "c_api_test_io_mmap.index";
+    size_t k;
+    for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+        FaissIndex* index = NULL;
+        FaissIndex* ro = NULL;
+        FaissIndex* cow = NULL;
+        FaissIndex* copy = NULL;
+        unsigned char *before, *after;
+        size_t nbefore, nafter;
+        CHECK_OK(faiss_index_factory(&index, D, kinds[k], METRIC_L2));
+        CHECK_OK(faiss_Index_train(index, NB, xb));
+        CHECK_OK(faiss_Index_add(index, NB, xb));
+        CHECK_OK(faiss_write_index_fname(index, path));
+        before = file_content(path, &nbefore);
+
+        CHECK_OK(faiss_read_index_fname(path, FAISS_IO_FLAG_MMAP | FAISS_IO_FLAG_READ_ONLY, &ro));
+        check_same_search(index, ro, xq);
+        CHECK_FAIL(faiss_Index_add(ro, 3, xb), FAISS_ERROR_UNSUPPORTED, "IO_FLAG_READ_ONLY");
+        CHECK_FAIL(faiss_Index_reset(ro), FAISS_ERROR_UNSUPPORTED, "IO_FLAG_READ_ONLY");
+        CHECK(faiss_Index_ntotal(ro) == NB);
+        check_same_search(index, ro, xq);
+        if (k == 0) {
+            float* xb_view = NULL;
+            size_t n_floats = 0;
+            CHECK_OK(faiss_IndexFlat_xb(ro, &xb_view, &n_floats));
+            CHECK(n_floats == (size_t)NB * D && xb_view && xb_view[5] == xb[5]);
+        }
+        CHECK_OK(faiss_clone_index(ro, &copy));
+        faiss_Index_free(ro);
+        CHECK_OK(faiss_Index_add(copy, 3, xb));
+        CHECK(faiss_Index_ntotal(copy) == NB + 3);
+
+        CHECK_OK(faiss_read_index_fname(path, FAISS_IO_FLAG_MMAP_IFC, &cow));
+        CHECK_OK(faiss_Index_add(cow, 3, xb));
+        CHECK_OK(faiss_Index_add(index, 3, xb));
+        check_same_search(index, cow, xq);
+        faiss_Index_free(cow);
+
+        after = file_content(path, &nafter);
+        CHECK(before && after && nbefore == nafter && memcmp(before, after, nbefore) == 0);
+        free(before);
+        free(after);
+        faiss_Index_free(copy);
+        faiss_Index_free(index);
+    }
+    remove(path);
+    free(xq);
+    free(xb);
+}
+
 void suite_io(void) {
+    RUN(test_io_mmap);
     RUN(test_io_save_load_search_ivf);
     RUN(test_io_buffer_and_clone);
     RUN(test_io_bad_input);

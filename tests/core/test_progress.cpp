@@ -286,3 +286,44 @@ TEST_F(ProgressTest, ConcurrentCallersAreSerialised) {
     EXPECT_EQ(overlaps.load(), 0);
     EXPECT_EQ(calls.load(), 2 * 26);
 }
+
+namespace {
+
+/// Interrupts at its `after`-th question.
+struct CountingInterrupt : faiss::InterruptCallback {
+    explicit CountingInterrupt(int after) : after(after) {}
+    bool want_interrupt() override { return ++asked >= after; }
+    int after, asked = 0;
+};
+
+}  // namespace
+
+TEST_F(ProgressTest, InterruptCallbackStopsTrainingWithoutProgressCallback) {
+    const size_t n = 2000, d = 8, nlist = 16;
+    const auto x = faiss::test::random_vectors(n, d, 12);
+    faiss::IndexFlatL2 coarse{idx_t(d)};
+    faiss::IndexIVFFlat index(&coarse, d, nlist);
+    EXPECT_FALSE(faiss::InterruptCallback::is_interrupted());
+    EXPECT_EQ(faiss::InterruptCallback::get_period_hint(1000), size_t(1) << 30);
+    auto* cb = new CountingInterrupt(4);
+    faiss::InterruptCallback::instance.reset(cb);
+    EXPECT_EQ(faiss::InterruptCallback::get_period_hint(1000), 99900u);
+    faiss::test::expect_code(
+        faiss::ErrorCode::internal, [&] { index.train(idx_t(n), x.data()); },
+        "computation interrupted");
+    EXPECT_EQ(cb->asked, 4);  // IVF start, k-means start, two k-means iterations
+    EXPECT_FALSE(index.is_trained);
+    faiss::InterruptCallback::clear_instance();
+    EXPECT_FALSE(faiss::InterruptCallback::is_interrupted());
+    index.train(idx_t(n), x.data());
+    EXPECT_TRUE(index.is_trained);
+}
+
+TEST_F(ProgressTest, InterruptCallbackStopsParallelHNSWAdd) {
+    const size_t d = 8, n = 3000;
+    const auto x = faiss::test::random_vectors(n, d, 13);
+    faiss::IndexHNSWFlat index(int(d), 8);
+    faiss::InterruptCallback::instance.reset(new CountingInterrupt(3));
+    EXPECT_THROW(index.add(idx_t(n), x.data()), faiss::FaissException);
+    faiss::InterruptCallback::clear_instance();
+}

@@ -260,3 +260,31 @@ def test_write_with_removed_vectors_needs_compact(tmp_path):
     inner.remove_ids(np.arange(0, 100))
     with pytest.raises(RuntimeError, match="compact"):
         faiss.serialize_index(wrapped)
+
+
+def test_graph_edits_on_mapped_index(tmp_path):
+    """Parallel graph edits on a mapped index: a copy-on-write graph is copied once
+    before the threads write (same results as the in-memory index), a read-only one
+    refuses with a clear error."""
+    xb = _data(3000, 24)
+    xq = _data(30, 25)
+    index = faiss.IndexHNSWFlat(D_DIM, 16)
+    index.add(xb)
+    fname = str(tmp_path / "g.index")
+    faiss.write_index(index, fname)
+    mapped = faiss.read_index(fname, faiss.IO_FLAG_MMAP)
+    for ix in (index, mapped):
+        ix.reorder_links()
+        ix.shrink_level_0_neighbors(12)
+        ix.remove_ids(np.arange(0, 3000, 10))
+    D0, I0 = index.search(xq, 5)
+    D1, I1 = mapped.search(xq, 5)
+    np.testing.assert_array_equal(I0, I1)
+    np.testing.assert_array_equal(D0, D1)
+    frozen = faiss.read_index(fname, faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
+    with pytest.raises(RuntimeError, match="read-only|read only"):
+        frozen.reorder_links()
+    with pytest.raises(RuntimeError, match="read-only|read only"):
+        frozen.remove_ids(np.arange(5))
+    _, I = frozen.search(xq, 5)
+    assert (I >= 0).all()

@@ -3,6 +3,7 @@
 raises stops training and comes out of train() unchanged; without a callback training is
 the same."""
 
+import os
 import signal
 import threading
 import time
@@ -160,3 +161,24 @@ def test_callback_costs_little():
     reported = min(train() for _ in range(2))
     # 11 Python calls per training: noise dominates; only a gross slowdown fails.
     assert reported < plain * 2 + 0.1, (plain, reported)
+
+
+def test_ctrl_c_interrupts_training_without_a_callback():
+    # SIGINT arrives while k-means runs in C++ (GIL released): the interrupt callback
+    # installed at import raises KeyboardInterrupt at the next report point.
+    x = _data(20000, 64)
+    km = faiss.Kmeans(64, 256, niter=400, max_points_per_centroid=1000)
+    timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
+    t0 = time.perf_counter()
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            km.train(x)
+    finally:
+        timer.cancel()
+    assert time.perf_counter() - t0 < 30
+    assert not faiss.InterruptCallback.is_interrupted()
+
+
+def test_interrupt_callback_is_installed_at_import():
+    assert faiss.InterruptCallback.get_period_hint(1000) < 2**30

@@ -214,6 +214,21 @@ def test_bad_requests_and_service_keeps_serving(server, data):
     assert server.request("GET", "/v1/indexes/main")[1]["ntotal"] == 500
 
 
+def test_chunked_body_over_the_limit_is_413(server):
+    """The body limit holds for chunked bodies too (no Content-Length to check first)."""
+    import http.client
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    try:
+        big = (b"x" * 50000 for _ in range(10))  # 500 kB in 10 chunks
+        conn.request("POST", "/v1/indexes/main/search", body=big, encode_chunked=True,
+                     headers={"Content-Type": "application/json"})
+        resp = conn.getresponse()
+        assert resp.status == 413 and b"limit" in resp.read()
+    finally:
+        conn.close()
+    assert server.search("main", [[0.0] * D], k=1)[0] == 200
+
+
 def test_writes_need_the_key(server):
     body = {"vectors": [[0.0] * D], "ids": [1]}
     for key in (None, "wrong-key", KEY + "x", ""):

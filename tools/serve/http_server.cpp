@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <new>
 #include <stdexcept>
 #include <thread>
@@ -63,30 +64,68 @@ void reject_overloaded(ServiceState& st, httplib::Response& res) {
     st.metrics.observe("rejected", 503, 0);
 }
 
-/// Wraps an endpoint: overload, access check, errors as JSON, metrics.
+/// Runs work with the access check, errors answered as JSON, and metrics.
+void run_endpoint(ServiceState& st, const std::string& name, Access access,
+                  const httplib::Request& req, httplib::Response& res,
+                  const std::function<void()>& work) {
+    const auto start = std::chrono::steady_clock::now();
+    try {
+        check_access(st, req, access);
+        work();
+        if (res.status == -1) res.status = 200;
+    } catch (const ApiError& e) {
+        if (e.status == 401) res.set_header("WWW-Authenticate", "Bearer");
+        if (e.status == 413) res.set_header("Connection", "close");
+        send_error(res, e.status, e.what());
+    } catch (const faiss::FaissException& e) {
+        const bool bad_input = e.code() == faiss::ErrorCode::invalid_argument;
+        send_error(res, bad_input ? 400 : 500, e.message());
+    } catch (const std::bad_alloc&) {
+        send_error(res, 503, "out of memory");
+    } catch (const std::exception& e) {
+        send_error(res, 500, e.what());
+    }
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    st.metrics.observe(name, res.status, secs);
+}
+
+/// A GET endpoint.
 httplib::Server::Handler endpoint(ServiceState& st, const std::string& name, Access access,
                                   Body body) {
     return [&st, name, access, body](const httplib::Request& req, httplib::Response& res) {
         if (BoundedPool::shedding()) return reject_overloaded(st, res);
-        const auto start = std::chrono::steady_clock::now();
-        try {
-            check_access(st, req, access);
-            body(req, res);
-            if (res.status == -1) res.status = 200;
-        } catch (const ApiError& e) {
-            if (e.status == 401) res.set_header("WWW-Authenticate", "Bearer");
-            send_error(res, e.status, e.what());
-        } catch (const faiss::FaissException& e) {
-            const bool bad_input = e.code() == faiss::ErrorCode::invalid_argument;
-            send_error(res, bad_input ? 400 : 500, e.message());
-        } catch (const std::bad_alloc&) {
-            send_error(res, 503, "out of memory");
-        } catch (const std::exception& e) {
-            send_error(res, 500, e.what());
-        }
-        const double secs =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        st.metrics.observe(name, res.status, secs);
+        run_endpoint(st, name, access, req, res, [&] { body(req, res); });
+    };
+}
+
+/// A POST endpoint taking a JSON body. The body is read here, so that its limit holds
+/// for chunked bodies too (httplib checks only Content-Length against it).
+httplib::Server::HandlerWithContentReader post_endpoint(
+    ServiceState& st, const std::string& name, Access access,
+    std::function<json(const httplib::Request&, const std::string&)> fn) {
+    return [&st, name, access, fn](const httplib::Request& req, httplib::Response& res,
+                                   const httplib::ContentReader& reader) {
+        std::string body;
+        bool too_big = false;
+        const bool complete = reader([&](const char* data, size_t len) {
+            too_big = too_big || body.size() + len > st.cfg.max_body;
+            if (!too_big) body.append(data, len);
+            return !too_big;
+        });
+        // httplib refuses to read a body whose Content-Length is over its limit.
+        const std::string length = req.get_header_value("Content-Length");
+        too_big = too_big ||
+                  (!length.empty() && std::strtoull(length.c_str(), nullptr, 10) > st.cfg.max_body);
+        const bool failed = !complete && !too_big;
+        if (BoundedPool::shedding()) return reject_overloaded(st, res);
+        run_endpoint(st, name, access, req, res, [&] {
+            if (failed) throw ApiError(400, "the request body could not be read");
+            if (too_big)
+                throw ApiError(413, "request body larger than the limit of " +
+                                        std::to_string(st.cfg.max_body) + " bytes");
+            res.set_content(fn(req, body).dump(), "application/json");
+        });
     };
 }
 
@@ -117,21 +156,25 @@ void add_routes(httplib::Server& svr, ServiceState& st) {
                               return index_info(st.find(req.matches[1]));
                           })));
     svr.Post(idx + "/search",
-             endpoint(st, "search", Access::read, json_body([&st](const httplib::Request& req) {
-                          return handle_search(st, st.find(req.matches[1]), req.body);
-                      })));
+             post_endpoint(st, "search", Access::read,
+                           [&st](const httplib::Request& req, const std::string& body) {
+                               return handle_search(st, st.find(req.matches[1]), body);
+                           }));
     svr.Post(idx + "/add",
-             endpoint(st, "add", Access::write, json_body([&st](const httplib::Request& req) {
-                          return handle_add(st, st.find(req.matches[1]), req.body);
-                      })));
+             post_endpoint(st, "add", Access::write,
+                           [&st](const httplib::Request& req, const std::string& body) {
+                               return handle_add(st, st.find(req.matches[1]), body);
+                           }));
     svr.Post(idx + "/remove",
-             endpoint(st, "remove", Access::write, json_body([&st](const httplib::Request& req) {
-                          return handle_remove(st, st.find(req.matches[1]), req.body);
-                      })));
-    svr.Post(idx + "/checkpoint", endpoint(st, "checkpoint", Access::write,
-                                           json_body([&st](const httplib::Request& req) {
-                                               return handle_checkpoint(st.find(req.matches[1]));
-                                           })));
+             post_endpoint(st, "remove", Access::write,
+                           [&st](const httplib::Request& req, const std::string& body) {
+                               return handle_remove(st, st.find(req.matches[1]), body);
+                           }));
+    svr.Post(idx + "/checkpoint",
+             post_endpoint(st, "checkpoint", Access::write,
+                           [&st](const httplib::Request& req, const std::string&) {
+                               return handle_checkpoint(st.find(req.matches[1]));
+                           }));
 }
 
 void configure(httplib::Server& svr, ServiceState& st) {
