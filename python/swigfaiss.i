@@ -48,6 +48,7 @@
 #include <faiss/utils/distances.h>
 #include <faiss/utils/fp16.h>
 #include <faiss/utils/random.h>
+#include <faiss/utils/utils.h>
 
 #include "swig/python_support.h"
 
