@@ -41,6 +41,7 @@
 #include <faiss/IndexFlatCodes.h>
 #include <faiss/IndexIDMap.h>
 #include <faiss/IndexPQ.h>
+#include <faiss/PolysemousTraining.h>
 #include <faiss/MetricType.h>
 #include <faiss/RangeSearchResult.h>
 #include <faiss/quantizers/ProductQuantizer.h>
