@@ -9,10 +9,11 @@ The client pool is bounded (--procs x --threads connections); a request that can
 sent before the end of its run counts as late.
 
 Steps (defaults in brackets):
-  1. builds a clustered synthetic 1M x 128 base, an IVF index of it [IVF1024,Flat], and
+  1. builds a synthetic 1M x 128 base (low intrinsic dimension), an IVF index of it [IVF1024,Flat], and
      picks the smallest nprobe reaching 10-recall@10 >= --target-recall [0.9] against
      exact search (or takes --ivf-index FILE with --nprobe);
-  2. builds a 100k x 4096 Flat index (--large-nb, --large-key; --large-nb 0 skips it);
+  2. builds a 100k x 4096 index [IVF256,Flat], nprobe chosen the same way (--large-nb,
+     --large-key; --large-nb 0 skips it);
   3. starts `faiss-cli serve` on loopback (the IVF index writable in a --data-dir);
   4. for each --rates [500,1000,2000] QPS: a run of --duration s [10] without writes,
      then one with a concurrent add stream (--add-rate vectors/s in --add-batch batches);
@@ -53,29 +54,32 @@ def log(*args):
 # data and indexes -------------------------------------------------------------------
 
 
-def clustered(rng, centers, n, sigma):
-    """n vectors around random centers (gaussian noise of sigma per coordinate)."""
-    out = np.empty((n, centers.shape[1]), dtype=np.float32)
-    for i0 in range(0, n, 100000):
-        m = min(100000, n - i0)
-        c = centers[rng.integers(len(centers), size=m)]
-        out[i0:i0 + m] = c + sigma * rng.standard_normal(c.shape, dtype=np.float32)
+def latent(rng, proj, n, noise):
+    """n vectors z @ proj + noise, z gaussian in a low dimension: a continuous base of
+    low intrinsic dimension (as real embeddings), where an IVF needs several probes."""
+    out = np.empty((n, proj.shape[1]), dtype=np.float32)
+    for i0 in range(0, n, 50000):
+        m = min(50000, n - i0)
+        z = rng.standard_normal((m, proj.shape[0]), dtype=np.float32)
+        out[i0:i0 + m] = z @ proj + noise * rng.standard_normal((m, proj.shape[1]), dtype=np.float32)
     return out
 
 
-def build_ivf(args, workdir):
-    rng = np.random.default_rng(1234)
-    centers = rng.standard_normal((args.centers, args.d), dtype=np.float32)
+def make_index(args, key, xb, xq, train_n, rng):
+    """key trained and filled with xb; for an IVF, the smallest nprobe (a power of 2) with
+    10-recall@10 >= --target-recall on the first --recall-queries of xq."""
     t0 = time.time()
-    xb = clustered(rng, centers, args.nb, args.sigma)
-    xq = clustered(rng, centers, 1000, args.sigma)
-    xadd = clustered(rng, centers, 200000, args.sigma)
-    index = faiss.index_factory(args.d, args.ivf_key)
-    index.train(xb[rng.choice(args.nb, min(args.nb, args.train_n), replace=False)])
+    index = faiss.index_factory(xb.shape[1], key)
+    if not index.is_trained:
+        index.train(xb[rng.choice(len(xb), min(len(xb), train_n), replace=False)])
     index.add(xb)
-    log(f"built {args.ivf_key} of {args.nb} x {args.d} in {time.time() - t0:.1f} s")
+    log(f"built {key} of {len(xb)} x {xb.shape[1]} in {time.time() - t0:.1f} s")
+    try:
+        faiss.extract_index_ivf(index)
+    except RuntimeError:
+        return index, None, 1.0
     t0 = time.time()
-    flat = faiss.IndexFlatL2(args.d)
+    flat = faiss.IndexFlatL2(xb.shape[1])
     flat.add(xb)
     _, gt = flat.search(xq[:args.recall_queries], 10)
     del flat
@@ -87,7 +91,17 @@ def build_ivf(args, workdir):
         nprobe = p
         if recall >= args.target_recall:
             break
-    log(f"nprobe={nprobe}: 10-recall@10 = {recall:.3f} ({time.time() - t0:.1f} s)")
+    log(f"  nprobe={nprobe}: 10-recall@10 = {recall:.3f} ({time.time() - t0:.1f} s)")
+    return index, nprobe, recall
+
+
+def build_ivf(args, workdir):
+    rng = np.random.default_rng(1234)
+    proj = rng.standard_normal((args.latent_dim, args.d), dtype=np.float32)
+    xb = latent(rng, proj, args.nb, args.noise)
+    xq = latent(rng, proj, 1000, args.noise)
+    xadd = latent(rng, proj, 200000, args.noise)
+    index, nprobe, recall = make_index(args, args.ivf_key, xb, xq, args.train_n, rng)
     path = os.path.join(workdir, "ivf.index")
     faiss.write_index(index, path)
     return path, nprobe, recall, xq, xadd
@@ -95,18 +109,14 @@ def build_ivf(args, workdir):
 
 def build_large(args, workdir):
     rng = np.random.default_rng(99)
-    t0 = time.time()
-    index = faiss.index_factory(args.large_d, args.large_key)
-    if not index.is_trained:
-        index.train(rng.standard_normal((args.train_n, args.large_d), dtype=np.float32))
-    for i0 in range(0, args.large_nb, 10000):
-        m = min(10000, args.large_nb - i0)
-        index.add(rng.standard_normal((m, args.large_d), dtype=np.float32))
-    xq = rng.standard_normal((200, args.large_d), dtype=np.float32)
+    proj = rng.standard_normal((args.latent_dim, args.large_d), dtype=np.float32)
+    xb = latent(rng, proj, args.large_nb, args.noise)
+    xq = latent(rng, proj, 1000, args.noise)
+    index, nprobe, recall = make_index(args, args.large_key, xb, xq, args.large_train_n, rng)
+    del xb
     path = os.path.join(workdir, "large.index")
     faiss.write_index(index, path)
-    log(f"built {args.large_key} of {args.large_nb} x {args.large_d} in {time.time() - t0:.1f} s")
-    return path, xq
+    return path, xq, nprobe
 
 
 # service ----------------------------------------------------------------------------
@@ -289,8 +299,9 @@ def main():
     ap.add_argument("--cli", default=os.path.join(_REPO, "build", "tools", "faiss-cli"))
     ap.add_argument("--nb", type=int, default=1000000)
     ap.add_argument("--d", type=int, default=128)
-    ap.add_argument("--centers", type=int, default=8192, help="clusters of the synthetic data")
-    ap.add_argument("--sigma", type=float, default=0.4)
+    ap.add_argument("--latent-dim", type=int, default=16,
+                    help="intrinsic dimension of the synthetic data")
+    ap.add_argument("--noise", type=float, default=0.1)
     ap.add_argument("--ivf-key", default="IVF1024,Flat")
     ap.add_argument("--ivf-index", help="take this index file instead of building one")
     ap.add_argument("--nprobe", type=int, help="with --ivf-index (else chosen for the recall)")
@@ -299,8 +310,9 @@ def main():
     ap.add_argument("--recall-queries", type=int, default=200)
     ap.add_argument("--large-nb", type=int, default=100000)
     ap.add_argument("--large-d", type=int, default=4096)
-    ap.add_argument("--large-key", default="Flat")
-    ap.add_argument("--large-rates", default="10,20")
+    ap.add_argument("--large-key", default="IVF256,Flat")
+    ap.add_argument("--large-train-n", type=int, default=10240)
+    ap.add_argument("--large-rates", default="100,200")
     ap.add_argument("--rates", default="500,1000,2000")
     ap.add_argument("--duration", type=float, default=10.0, help="seconds per run")
     ap.add_argument("--k", type=int, default=10)
@@ -333,7 +345,7 @@ def main():
             nb = args.nb
         indexes = [("ivf", ivf_path)]
         if args.large_nb > 0:
-            large_path, xq_large = build_large(args, workdir)
+            large_path, xq_large, nprobe_large = build_large(args, workdir)
             indexes.append(("large", large_path))
         t0 = time.time()
         svc = Service(args.cli, args, indexes, os.path.join(workdir, "data"))
@@ -353,14 +365,17 @@ def main():
         rows.append(run_load(svc, args, "ivf", xq, params, 0.0))
         log(fmt(rows[-1]) + f"  (closed loop, {args.procs * args.threads} connections)")
         if args.large_nb > 0:
+            large_params = {"nprobe": nprobe_large} if nprobe_large else {}
             for rate in [float(r) for r in args.large_rates.split(",") if r]:
-                rows.append(run_load(svc, args, "large", xq_large, {}, rate))
+                rows.append(run_load(svc, args, "large", xq_large, large_params, rate))
                 log(fmt(rows[-1]))
-            rows.append(run_load(svc, args, "large", xq_large, {}, 0.0))
+            rows.append(run_load(svc, args, "large", xq_large, large_params, 0.0))
             log(fmt(rows[-1]) + f"  (closed loop, {args.procs * args.threads} connections)")
         info = ServeClient(svc.url, api_key=KEY).info("ivf")
         log(f"ivf after the runs: ntotal={info['ntotal']} delta={info['delta_vectors']} "
             f"checkpoint_seq={info['checkpoint_seq']} nprobe={nprobe}")
+        if args.large_nb > 0:
+            log(f"large: nprobe={nprobe_large}")
         log(f"load average {os.getloadavg()}")
     finally:
         if svc is not None:
