@@ -86,6 +86,35 @@ int faiss_IndexPQ_set_search_type(FaissIndexPQ* index, int search_type) {
     });
 }
 
+int faiss_IndexPQ_polysemous_ht(const FaissIndexPQ* index) {
+    Boundary b(__func__);
+    return b.get(-1, [&] { return pq_index(b, index)->polysemous_ht; });
+}
+
+int faiss_IndexPQ_set_polysemous_ht(FaissIndexPQ* index, int polysemous_ht) {
+    Boundary b(__func__);
+    return b.run([&] { pq_index(b, index)->polysemous_ht = polysemous_ht; });
+}
+
+int faiss_IndexPQ_do_polysemous_training(const FaissIndexPQ* index) {
+    Boundary b(__func__);
+    return b.get(-1, [&] { return int(pq_index(b, index)->do_polysemous_training); });
+}
+
+int faiss_IndexPQ_set_do_polysemous_training(FaissIndexPQ* index, int value) {
+    Boundary b(__func__);
+    return b.run([&] { pq_index(b, index)->do_polysemous_training = value != 0; });
+}
+
+int faiss_IndexPQ_set_polysemous_n_iter(FaissIndexPQ* index, int n_iter) {
+    Boundary b(__func__);
+    return b.run([&] {
+        auto* pq = pq_index(b, index);
+        b.require(n_iter >= 0, "n_iter must be >= 0, got " + std::to_string(n_iter));
+        pq->polysemous_training.n_iter = n_iter;
+    });
+}
+
 int faiss_IndexPQ_set_train_niter(FaissIndexPQ* index, int niter) {
     Boundary b(__func__);
     return b.run([&] {

@@ -9,8 +9,13 @@
  *
  * Training needs at least 2^nbits vectors (fewer fail with
  * FAISS_ERROR_INVALID_ARGUMENT); below 39 * 2^nbits k-means prints a warning.
- * Only search type 0 (ST_PQ) is implemented; searching with another fails with
- * FAISS_ERROR_UNSUPPORTED.
+ * Search types (faiss::IndexPQ::Search_type_t): 0 ST_PQ (asymmetric), 1 ST_HE (Hamming
+ * distance between codes), 2 ST_generalized_HE (differing sub-codes), 3 ST_SDC
+ * (symmetric), 4 ST_polysemous (ADC of the codes within Hamming distance < polysemous_ht
+ * of the query's code), 5 ST_polysemous_generalize. Types other than 0 need nbits == 8 and
+ * METRIC_L2, else searching fails with FAISS_ERROR_UNSUPPORTED. Polysemous training
+ * (renumbering of the centroids after k-means, for meaningful Hamming distances) runs in
+ * train when do_polysemous_training is set.
  *
  * Thread safety: as faiss_Index_* (searches may run concurrently; train, add, reset and
  * the setters need exclusive access).
@@ -51,6 +56,17 @@ size_t faiss_IndexPQ_code_size(const FaissIndexPQ* index);
 /** Search type (0 = ST_PQ ...; -1 on error) and its setter (values 0 .. 5). */
 int faiss_IndexPQ_search_type(const FaissIndexPQ* index);
 int faiss_IndexPQ_set_search_type(FaissIndexPQ* index, int search_type);
+
+/** Hamming threshold of the polysemous search types (-1 on error) and its setter. */
+int faiss_IndexPQ_polysemous_ht(const FaissIndexPQ* index);
+int faiss_IndexPQ_set_polysemous_ht(FaissIndexPQ* index, int polysemous_ht);
+
+/** do_polysemous_training (0 / 1; -1 on error) and its setter. */
+int faiss_IndexPQ_do_polysemous_training(const FaissIndexPQ* index);
+int faiss_IndexPQ_set_do_polysemous_training(FaissIndexPQ* index, int value);
+
+/** Annealing iterations of the polysemous training (default 500000); n_iter >= 0. */
+int faiss_IndexPQ_set_polysemous_n_iter(FaissIndexPQ* index, int n_iter);
 
 /** k-means iterations used by train (default 25); niter >= 0. */
 int faiss_IndexPQ_set_train_niter(FaissIndexPQ* index, int niter);

@@ -1,5 +1,8 @@
 #include <faiss/IndexIDMap.h>
 
+#include <faiss/IndexFlatCodes.h>
+#include <faiss/IndexHNSW.h>
+
 #include <faiss/RangeSearchResult.h>
 #include <faiss/internal/checks.h>
 #include <faiss/internal/index_checks.h>
@@ -120,6 +123,11 @@ void IndexIDMap::add_with_ids(idx_t n, const float* x, const idx_t* xids) {
     internal::check_add(*this, n, x);
     FAISS_REQUIRE(n == 0 || xids, invalid_argument, "xids is null for n=%lld", (long long)n);
     Index& sub = sub_index();
+    const auto* hnsw = dynamic_cast<const IndexHNSW*>(&sub);
+    FAISS_REQUIRE(!hnsw || hnsw->hnsw.free_slots.empty(), unsupported,
+                  "IndexIDMap: the IndexHNSW it wraps has %zu removed slots that an add would "
+                  "fill out of order; call compact() on it (or remove through the IndexIDMap)",
+                  hnsw ? hnsw->hnsw.free_slots.size() : size_t(0));
     // Reserve first so that, once the sub-index has accepted the vectors, recording
     // their ids cannot fail and leave the two out of step.
     id_map.reserve(id_map.size() + size_t(n));
@@ -167,8 +175,25 @@ void IndexIDMap::reset() {
     ntotal = 0;
 }
 
+namespace {
+
+// IndexHNSW keeps the slots of removed vectors (ntotal unchanged, later adds fill them),
+// which would break the position -> id table. Under an IndexIDMap the graph is compacted
+// right after a removal so positions stay dense; this is the HNSW it wraps, or null.
+IndexHNSW* slot_keeping_hnsw(Index& sub) {
+    auto* hnsw = dynamic_cast<IndexHNSW*>(&sub);
+    if (!hnsw) return nullptr;
+    FAISS_REQUIRE(dynamic_cast<const IndexFlatCodes*>(hnsw->storage), unsupported,
+                  "IndexIDMap over an IndexHNSW can remove ids only when the HNSW storage "
+                  "is a flat-code index (IndexFlat, IndexScalarQuantizer, IndexPQ)");
+    return hnsw;
+}
+
+}  // namespace
+
 size_t IndexIDMap::remove_ids(const IDSelector& sel) {
     Index& sub = sub_index();
+    IndexHNSW* hnsw = slot_keeping_hnsw(sub);
     // Ask sel once per vector and hand the sub-index the resulting bitmap of positions,
     // so the sub-index and id_map see the same decisions even for a stateful selector.
     const size_t count = id_map.size();
@@ -183,15 +208,23 @@ size_t IndexIDMap::remove_ids(const IDSelector& sel) {
     if (nremove == 0) return 0;
     IDSelectorBitmap positions(doomed.size(), doomed.data());
     const size_t removed = sub.remove_ids(positions);
+    if (hnsw) {
+        std::vector<idx_t> old_to_new(count);
+        hnsw->compact(old_to_new.data());
+        for (size_t i = 0; i < count; i++) {
+            if (old_to_new[i] >= 0) id_map[size_t(old_to_new[i])] = id_map[i];
+        }
+    } else {
+        size_t kept = 0;
+        for (size_t i = 0; i < count; i++) {
+            if (!((doomed[i >> 3] >> (i & 7)) & 1)) id_map[kept++] = id_map[i];
+        }
+    }
     FAISS_REQUIRE(removed == nremove && sub.ntotal == idx_t(count - nremove), internal,
                   "sub-index removed %zu vectors (now %lld), expected %zu (to %zu)", removed,
                   (long long)sub.ntotal, nremove, count - nremove);
-    size_t kept = 0;
-    for (size_t i = 0; i < count; i++) {
-        if (!((doomed[i >> 3] >> (i & 7)) & 1)) id_map[kept++] = id_map[i];
-    }
-    id_map.resize(kept);
-    ntotal = idx_t(kept);
+    id_map.resize(count - nremove);
+    ntotal = idx_t(count - nremove);
     return nremove;
 }
 

@@ -206,9 +206,6 @@ IndexIVFPQ::IndexIVFPQ() {
 void IndexIVFPQ::train(idx_t n, const float* x) {
     internal::check_vectors(*this, n, x, "training");
     check_ready();
-    FAISS_REQUIRE(!do_polysemous_training, unsupported,
-                  "IndexIVFPQ: polysemous training is not implemented; set "
-                  "do_polysemous_training = false");
     const bool q_trained = quantizer->is_trained && size_t(quantizer->ntotal) == nlist;
     const size_t needed = std::max(q_trained ? size_t(0) : nlist, pq.ksub);
     FAISS_REQUIRE(size_t(n) >= needed, invalid_argument,
@@ -251,8 +248,6 @@ void IndexIVFPQ::train(idx_t n, const float* x) {
 }
 
 void IndexIVFPQ::train_encoder(idx_t n, const float* x, const idx_t* assign) {
-    FAISS_REQUIRE(!do_polysemous_training, unsupported,
-                  "IndexIVFPQ: polysemous training is not implemented");
     FAISS_REQUIRE(n >= 0 && (n == 0 || x), invalid_argument, "train_encoder: bad input");
     if (by_residual) {
         FAISS_REQUIRE(n == 0 || assign, invalid_argument,
@@ -270,12 +265,23 @@ void IndexIVFPQ::train_encoder(idx_t n, const float* x, const idx_t* assign) {
                         (long long)n);
         pq.verbose = verbose;
         pq.train(size_t(n), residuals.data());
+        optimize_for_hamming(size_t(n), residuals.data());
         precompute_table();
     } else {
         pq.verbose = verbose;
         pq.train(size_t(n), x);
+        optimize_for_hamming(size_t(n), x);
         precomputed_table.clear();
     }
+}
+
+void IndexIVFPQ::optimize_for_hamming(size_t n, const float* x) {
+    pq.sdc_table.clear();  // stale: belonged to the previous centroids
+    if (!do_polysemous_training) return;
+    const PolysemousTraining default_training;
+    const PolysemousTraining& pt = polysemous_training ? *polysemous_training : default_training;
+    const size_t nperm = pt.ntrain_permutation > 0 ? std::min(n, size_t(pt.ntrain_permutation)) : n;
+    pt.optimize_pq_for_hamming(pq, nperm, x);
 }
 
 void IndexIVFPQ::precompute_table() {

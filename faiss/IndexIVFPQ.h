@@ -21,9 +21,10 @@
 // Supported: METRIC_L2 and METRIC_INNER_PRODUCT; nbits 1 .. 16 (nbits = 8 has a
 // dedicated byte look-up loop, other widths go through a bit-stream decoder); selectors;
 // range search; remove_ids, direct maps, merge_from (identical product quantizers only).
+// Polysemous training (do_polysemous_training, PolysemousTraining.h) renumbers the PQ
+// centroids after training; ADC results are unaffected.
 // Not supported (throw FaissException unsupported): polysemous search (polysemous_ht != 0),
-// polysemous training (do_polysemous_training = true), use_precomputed_table = 2 (the
-// MultiIndexQuantizer layout).
+// use_precomputed_table = 2 (the MultiIndexQuantizer layout).
 //
 // Files (FAISS_FORMAT.md §9, tag "IwPQ"): the IVF header, by_residual, code_size, pq, the
 // inverted lists. polysemous_ht, scan_table_threshold, do_polysemous_training,
@@ -33,6 +34,7 @@
 // Thread safety: as IndexIVF. precompute_table() and changes to pq need exclusive access.
 
 #include <faiss/IndexIVF.h>
+#include <faiss/PolysemousTraining.h>
 #include <faiss/quantizers/ProductQuantizer.h>
 
 #include <cstddef>
@@ -49,8 +51,11 @@ extern size_t precomputed_table_max_bytes;
 struct IndexIVFPQ : IndexIVF {
     ProductQuantizer pq;  ///< codec of the residuals (or of the vectors if !by_residual)
 
-    /// Must stay false: polysemous training is not implemented (train() throws).
+    /// When true, training renumbers the PQ centroids for Hamming comparisons
+    /// (PolysemousTraining.h) after the k-means.
     bool do_polysemous_training = false;
+    /// Options of that training; not owned; nullptr (default): default options.
+    PolysemousTraining* polysemous_training = nullptr;
     /// Lists with fewer codes than this are scanned by decoding each code and computing
     /// its distance directly, skipping the per-list table. 0 (default): always a table.
     size_t scan_table_threshold = 0;
@@ -80,7 +85,8 @@ struct IndexIVFPQ : IndexIVF {
     void train(idx_t n, const float* x) override;
 
     /// PQ training on x (n x d), residuals to the centroids assign (n) when by_residual;
-    /// then precompute_table() when by_residual.
+    /// then polysemous training when do_polysemous_training, then precompute_table() when
+    /// by_residual.
     void train_encoder(idx_t n, const float* x, const idx_t* assign) override;
 
     /// Codes (n x code_size) of x (n x d) assigned to lists list_nos (n; -1: the code is
@@ -122,6 +128,11 @@ struct IndexIVFPQ : IndexIVF {
 
   private:
     size_t coarse_code_size() const;
+
+  private:
+    // Polysemous renumbering of pq after its k-means (no-op unless
+    // do_polysemous_training); x (n x d) are the PQ training vectors.
+    void optimize_for_hamming(size_t n, const float* x);
 };
 
 }  // namespace faiss

@@ -12,6 +12,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <utility>
 #include <vector>
@@ -144,18 +145,182 @@ void knn_one_query_split(const IndexPQ& index, const float* q, size_t k, const I
     finish_query(index, k, D, I);
 }
 
-void check_search_type(const IndexPQ& index, const SearchParameters* params) {
-    IndexPQ::Search_type_t st = index.search_type;
-    if (const auto* p = dynamic_cast<const SearchParametersPQ*>(params)) st = p->search_type;
-    FAISS_REQUIRE(st == IndexPQ::ST_PQ, unsupported,
-                  "IndexPQ search_type %d is not supported: only ST_PQ (0) is implemented",
-                  int(st));
+// Hamming distance between two codes of n bytes, 64 bits at a time.
+inline int code_hamming(const uint8_t* a, const uint8_t* b, size_t n) {
+    int h = 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t wa, wb;
+        std::memcpy(&wa, a + i, 8);
+        std::memcpy(&wb, b + i, 8);
+        h += __builtin_popcountll(wa ^ wb);
+    }
+    for (; i < n; i++)
+        h += __builtin_popcount(unsigned(a[i] ^ b[i]));
+    return h;
+}
+
+// Number of differing bytes (sub-codes of 8 bits) between two codes of n bytes.
+inline int code_generalized_hamming(const uint8_t* a, const uint8_t* b, size_t n) {
+    int h = 0;
+    for (size_t i = 0; i < n; i++)
+        h += a[i] != b[i];
+    return h;
+}
+
+// Per-call state of the Hamming-family search types (nbits == 8, L2).
+struct HammingScan {
+    const IndexPQ& index;
+    IndexPQ::Search_type_t type;
+    int ht;
+    const float* sdc;  // M x 256 x 256, for ST_SDC only
+
+    // Scores of codes [i0, i0 + n) for a query of code qc and ADC table tab; filtered
+    // codes (selector, polysemous threshold) become NaN. Returns codes that passed the
+    // Hamming threshold.
+    size_t score_block(const uint8_t* qc, const float* tab, size_t i0, size_t n,
+                       const IDSelector* sel, float* scores) const {
+        const size_t cs = index.code_size, M = index.pq.M;
+        const uint8_t* codes = index.codes.data() + i0 * cs;
+        const float nan = std::numeric_limits<float>::quiet_NaN();
+        size_t pass = 0;
+        switch (type) {
+            case IndexPQ::ST_SDC:
+                adc_scan(index.pq, tab, codes, n, scores);
+                break;
+            case IndexPQ::ST_HE:
+                for (size_t j = 0; j < n; j++)
+                    scores[j] = float(code_hamming(qc, codes + j * cs, cs));
+                break;
+            case IndexPQ::ST_generalized_HE:
+                for (size_t j = 0; j < n; j++)
+                    scores[j] = float(code_generalized_hamming(qc, codes + j * cs, cs));
+                break;
+            default: {
+                const bool gen = type == IndexPQ::ST_polysemous_generalize;
+                for (size_t j = 0; j < n; j++) {
+                    const uint8_t* c = codes + j * cs;
+                    const int h =
+                        gen ? code_generalized_hamming(qc, c, cs) : code_hamming(qc, c, cs);
+                    if (h >= ht) {
+                        scores[j] = nan;
+                        continue;
+                    }
+                    pass++;
+                    float acc = 0;
+                    for (size_t m = 0; m < M; m++)
+                        acc += tab[m * 256 + c[m]];
+                    scores[j] = acc;
+                }
+            }
+        }
+        if (sel) {
+            for (size_t j = 0; j < n; j++)
+                if (!sel->is_member(idx_t(i0 + j))) scores[j] = nan;
+        }
+        return pass;
+    }
+
+    // One query: its code, the table the type scores with, then a blocked scan.
+    size_t knn(const float* q, size_t k, const IDSelector* sel, float* tab, uint8_t* qc, float* D,
+               idx_t* I) const {
+        const ProductQuantizer& pq = index.pq;
+        pq.compute_distance_table(q, tab);
+        pq.compute_code_from_distance_table(tab, qc);
+        if (type == IndexPQ::ST_SDC) {
+            // Row qc[m] of each sub-quantizer's SDC table: the ADC kernels then apply.
+            for (size_t m = 0; m < pq.M; m++)
+                std::memcpy(tab + m * 256, sdc + (m * 256 + qc[m]) * 256, 256 * sizeof(float));
+        }
+        float scores[kScanBlock];
+        size_t pass = 0;
+        internal::topk_heap_init(k, D, I);
+        for (size_t i0 = 0; i0 < size_t(index.ntotal); i0 += kScanBlock) {
+            const size_t ni = std::min(kScanBlock, size_t(index.ntotal) - i0);
+            pass += score_block(qc, tab, i0, ni, sel, scores);
+            internal::topk_offer_block(k, D, I, scores, ni, int64_t(i0));
+        }
+        internal::topk_heap_sort(k, D, I);
+        return pass;
+    }
+};
+
+void search_hamming_family(const IndexPQ& index, IndexPQ::Search_type_t type, int ht, idx_t n,
+                           const float* x, size_t k, const IDSelector* sel, float* distances,
+                           idx_t* labels) {
+    const ProductQuantizer& pq = index.pq;
+    ProductQuantizer with_sdc;  // a copy with the table, when the index has none
+    const float* sdc = pq.sdc_table.data();
+    if (type == IndexPQ::ST_SDC && pq.sdc_table.size() != pq.M * pq.ksub * pq.ksub) {
+        with_sdc = pq;
+        with_sdc.compute_sdc_table();
+        sdc = with_sdc.sdc_table.data();
+    }
+    const HammingScan scan{index, type, ht, sdc};
+    internal::ExceptionCollector errors;
+#pragma omp parallel if (n > 1)
+    {
+        std::vector<float> tab;
+        std::vector<uint8_t> qc;
+        errors.run([&] {
+            tab.resize(pq.M * pq.ksub);
+            qc.resize(pq.code_size);
+        });
+        size_t pass = 0, nq = 0;
+#pragma omp for schedule(dynamic, 4)
+        for (idx_t q = 0; q < n; q++) {
+            errors.run([&] {
+                pass += scan.knn(x + size_t(q) * size_t(index.d), k, sel, tab.data(), qc.data(),
+                                 distances + size_t(q) * k, labels + size_t(q) * k);
+                nq++;
+            });
+        }
+#pragma omp atomic
+        indexPQ_stats.nq += nq;
+#pragma omp atomic
+        indexPQ_stats.ncode += nq * size_t(index.ntotal);
+#pragma omp atomic
+        indexPQ_stats.n_hamming_pass += pass;
+    }
+    errors.rethrow();
+}
+
+// The search type and Hamming threshold of one call.
+struct SearchMode {
+    IndexPQ::Search_type_t type;
+    int ht;
+};
+
+SearchMode search_mode(const IndexPQ& index, const SearchParameters* params) {
+    SearchMode mode{index.search_type, index.polysemous_ht};
+    if (const auto* p = dynamic_cast<const SearchParametersPQ*>(params)) {
+        mode.type = p->search_type;
+        if (p->polysemous_ht > 0) mode.ht = p->polysemous_ht;
+    }
+    FAISS_REQUIRE(mode.type >= IndexPQ::ST_PQ && mode.type <= IndexPQ::ST_polysemous_generalize,
+                  invalid_argument, "IndexPQ search_type must be 0 .. 5, got %d", int(mode.type));
     FAISS_REQUIRE(index.metric_type == METRIC_L2 || index.metric_type == METRIC_INNER_PRODUCT,
                   unsupported, "IndexPQ supports METRIC_L2 and METRIC_INNER_PRODUCT, got %s",
                   metric_name(index.metric_type));
+    if (mode.type != IndexPQ::ST_PQ) {
+        FAISS_REQUIRE(index.pq.nbits == 8, unsupported,
+                      "IndexPQ search_type %d (Hamming / symmetric) needs nbits == 8, got "
+                      "nbits = %zu; use ST_PQ",
+                      int(mode.type), index.pq.nbits);
+        FAISS_REQUIRE(index.metric_type == METRIC_L2, unsupported,
+                      "IndexPQ search_type %d needs METRIC_L2, got %s; use ST_PQ", int(mode.type),
+                      metric_name(index.metric_type));
+    }
+    return mode;
 }
 
 }  // namespace
+
+IndexPQStats indexPQ_stats;
+
+void IndexPQStats::reset() {
+    nq = ncode = n_hamming_pass = 0;
+}
 
 IndexPQ::IndexPQ() {
     is_trained = false;
@@ -176,9 +341,15 @@ void IndexPQ::train(idx_t n, const float* x) {
     // Retraining would leave the stored codes, which cannot change, in another codec.
     check_codes_writable("train");
     internal::check_vectors(*this, n, x, "training");
-    FAISS_REQUIRE(!do_polysemous_training, unsupported,
-                  "polysemous training is not implemented; set do_polysemous_training = false");
     pq.train(size_t(n), x);
+    pq.sdc_table.clear();  // stale: belonged to the previous centroids
+    if (do_polysemous_training) {
+        const size_t nperm =
+            polysemous_training.ntrain_permutation > 0
+                ? std::min(size_t(n), size_t(polysemous_training.ntrain_permutation))
+                : size_t(n);
+        polysemous_training.optimize_pq_for_hamming(pq, nperm, x);
+    }
     is_trained = true;
 }
 
@@ -208,8 +379,13 @@ void IndexPQ::check_compatible_for_merge(const Index& other) const {
 void IndexPQ::search(idx_t n, const float* x, idx_t k, float* distances, idx_t* labels,
                      const SearchParameters* params) const {
     internal::check_search_outputs(*this, n, x, k, distances, labels);
-    check_search_type(*this, params);
+    const SearchMode mode = search_mode(*this, params);
     const IDSelector* sel = params ? params->sel : nullptr;
+    if (mode.type != ST_PQ) {
+        FAISS_REQUIRE(is_trained, not_trained, "index is not trained: call train() first");
+        search_hamming_family(*this, mode.type, mode.ht, n, x, size_t(k), sel, distances, labels);
+        return;
+    }
     // Fewer queries than threads: each query's scan is split over the threads instead.
     const int max_threads = omp_in_parallel() ? 1 : omp_get_max_threads();
     const int split =
@@ -241,7 +417,8 @@ void IndexPQ::range_search(idx_t n, const float* x, float radius, RangeSearchRes
                            const SearchParameters* params) const {
     internal::check_range_search(*this, n, x, result);
     FAISS_REQUIRE(is_trained, not_trained, "index is not trained: call train() first");
-    check_search_type(*this, params);
+    FAISS_REQUIRE(search_mode(*this, params).type == ST_PQ, unsupported,
+                  "IndexPQ::range_search supports search_type ST_PQ only");
     const IDSelector* sel = params ? params->sel : nullptr;
     const bool ip = metric_type == METRIC_INNER_PRODUCT;
     const float threshold = ip ? -radius : radius;

@@ -5,12 +5,24 @@
 // per query, a table of M x ksub distances between the query's sub-vectors and the
 // centroids, then for each stored code the sum of M table entries.
 //
-// Supported: metrics L2 and inner product, search_type ST_PQ. The polysemous / Hamming
-// search types (ST_HE, ST_generalized_HE, ST_SDC, ST_polysemous,
-// ST_polysemous_generalize) are not implemented: search throws FaissException
-// (unsupported) when one is selected. Polysemous training is likewise not implemented
-// (do_polysemous_training = true makes train() throw). The fields exist so Faiss code and
-// files keep their meaning.
+// Search types (search_type, or per call SearchParametersPQ):
+//  - ST_PQ: ADC as above; metrics L2 and inner product, any nbits.
+//  - ST_SDC: symmetric distances: the query is encoded too and the distance is the sum
+//    of the M centroid-to-centroid distances of pq.sdc_table (computed for the call when
+//    pq.sdc_table is empty).
+//  - ST_HE: Hamming distance between the query's code and each stored code (all M * 8
+//    bits), returned as integer-valued float distances.
+//  - ST_generalized_HE: number of sub-codes that differ between query code and stored
+//    code, returned as integer-valued float distances.
+//  - ST_polysemous: only codes whose Hamming distance to the query's code is below
+//    polysemous_ht get their ADC distance; the others are never returned. Meaningful
+//    after polysemous training (PolysemousTraining.h), which orders each sub-quantizer's
+//    centroids so that close centroids have close indices (Douze, Jegou, Perronnin,
+//    "Polysemous codes", ECCV 2016).
+//  - ST_polysemous_generalize: as ST_polysemous with the generalized Hamming distance.
+// All search types but ST_PQ need METRIC_L2 and nbits == 8 (Hamming distance between
+// sub-codes of other widths is not defined here) and throw FaissException (unsupported)
+// otherwise; range_search supports ST_PQ only.
 //
 // Thread safety: as IndexFlatCodes (concurrent const calls; train / add / reset need
 // exclusive access). Batches of queries are spread over OpenMP threads; fewer queries
@@ -18,6 +30,7 @@
 // 65536 codes per thread), with results identical to a sequential scan.
 
 #include <faiss/IndexFlatCodes.h>
+#include <faiss/PolysemousTraining.h>
 #include <faiss/quantizers/ProductQuantizer.h>
 
 namespace faiss {
@@ -25,24 +38,28 @@ namespace faiss {
 struct IndexPQ : IndexFlatCodes {
     /// How search compares a query with the codes (values as in Faiss files).
     enum Search_type_t {
-        ST_PQ,                     ///< asymmetric distances (the only one supported)
-        ST_HE,                     ///< Hamming distance on codes (unsupported)
-        ST_generalized_HE,         ///< (unsupported)
-        ST_SDC,                    ///< symmetric distances (unsupported)
-        ST_polysemous,             ///< Hamming filter then ADC (unsupported)
-        ST_polysemous_generalize,  ///< (unsupported)
+        ST_PQ,                     ///< asymmetric distances
+        ST_HE,                     ///< Hamming distance on codes
+        ST_generalized_HE,         ///< number of differing sub-codes
+        ST_SDC,                    ///< symmetric distances
+        ST_polysemous,             ///< Hamming filter then ADC
+        ST_polysemous_generalize,  ///< generalized Hamming filter then ADC
     };
 
     /// The codec; trained by train().
     ProductQuantizer pq;
 
     Search_type_t search_type = ST_PQ;
-    /// Stored in files; unused (polysemous search is not implemented).
+    /// Stored in files; unused (as in current Faiss).
     bool encode_signs = false;
-    /// Hamming threshold of polysemous search; stored in files, unused. Default M*nbits+1.
+    /// Hamming threshold of the polysemous search types: codes at Hamming distance
+    /// >= polysemous_ht from the query's code are skipped. Default M * nbits + 1 (none).
     int polysemous_ht = 0;
-    /// Must stay false: polysemous training is not implemented.
+    /// When true, train() runs polysemous_training after the k-means, which permutes
+    /// each sub-quantizer's centroids (ADC results are unchanged by it).
     bool do_polysemous_training = false;
+    /// Options of the centroid permutation run by train() when do_polysemous_training.
+    PolysemousTraining polysemous_training;
 
     /// Empty, untrained index (used by readers).
     IndexPQ();
@@ -53,13 +70,18 @@ struct IndexPQ : IndexFlatCodes {
     /// (unsupported) for other metrics.
     IndexPQ(int d, size_t M, size_t nbits, MetricType metric = METRIC_L2);
 
-    /// Train the product quantizer on n vectors x (n x d); n must be >= 2^nbits.
+    /// Train the product quantizer on n vectors x (n x d); n must be >= 2^nbits. Then,
+    /// if do_polysemous_training, permute the centroids (polysemous_training) and fill
+    /// pq.sdc_table.
     void train(idx_t n, const float* x) override;
 
-    /// k-NN by ADC. distances / labels are n x k, best first, padded with -1 and +inf
-    /// (L2) / -inf (IP). Distances are the ADC estimates: squared L2 between the query
-    /// and the decoded vector, or their inner product. Honours params->sel; a
-    /// SearchParametersPQ may override search_type (only ST_PQ is accepted).
+    /// k-NN by the selected search type (see the file comment). distances / labels are
+    /// n x k, best first, padded with -1 and +inf (L2) / -inf (IP). ADC distances are
+    /// squared L2 between the query and the decoded vector, or their inner product.
+    /// Honours params->sel; a SearchParametersPQ overrides search_type and (when > 0)
+    /// polysemous_ht for this call.
+    /// @throws FaissException (unsupported) for a non-ST_PQ type with nbits != 8 or a
+    /// metric other than L2.
     void search(idx_t n, const float* x, idx_t k, float* distances, idx_t* labels,
                 const SearchParameters* params = nullptr) const override;
 
@@ -81,7 +103,21 @@ struct IndexPQ : IndexFlatCodes {
 /// Per-call options of IndexPQ::search.
 struct SearchParametersPQ : SearchParameters {
     IndexPQ::Search_type_t search_type = IndexPQ::ST_PQ;
-    int polysemous_ht = 0;  ///< unused (polysemous search is not implemented)
+    /// Hamming threshold of the polysemous types for this call; 0 (default): the
+    /// index's polysemous_ht.
+    int polysemous_ht = 0;
 };
+
+/// Counters of IndexPQ searches (as Faiss's indexPQ_stats): queries, codes scanned and,
+/// for the polysemous types, codes that passed the Hamming filter. Updated atomically by
+/// every search; read them between searches.
+struct IndexPQStats {
+    size_t nq = 0;
+    size_t ncode = 0;
+    size_t n_hamming_pass = 0;
+    void reset();
+};
+
+extern IndexPQStats indexPQ_stats;
 
 }  // namespace faiss

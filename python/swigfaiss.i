@@ -41,6 +41,7 @@
 #include <faiss/IndexFlatCodes.h>
 #include <faiss/IndexIDMap.h>
 #include <faiss/IndexPQ.h>
+#include <faiss/PolysemousTraining.h>
 #include <faiss/MetricType.h>
 #include <faiss/RangeSearchResult.h>
 #include <faiss/quantizers/ProductQuantizer.h>
@@ -48,6 +49,7 @@
 #include <faiss/utils/distances.h>
 #include <faiss/utils/fp16.h>
 #include <faiss/utils/random.h>
+#include <faiss/utils/utils.h>
 
 #include "swig/python_support.h"
 

@@ -22,10 +22,11 @@ std::unique_ptr<Index> codec_rule(const Parser& p, int d, const Tokens& toks, Me
     const Token& tok = toks[0];
     if (tok.text == "Flat") return std::make_unique<IndexFlat>(d, metric);
     if (std::optional<PQSpec> pq = parse_pq(p, tok, d)) {
-        // Faiss turns polysemous training on unless "np"; it only reorders the codes for
-        // Hamming filtering, which this library does not implement, so it stays off.
+        // As Faiss: polysemous training (centroid renumbering for Hamming filtering) is on
+        // unless "np".
         auto index = std::make_unique<IndexPQ>(d, pq->M, pq->nbits, metric);
-        index->do_polysemous_training = false;
+        index->do_polysemous_training =
+            tok.text.size() < 2 || tok.text.compare(tok.text.size() - 2, 2, "np") != 0;
         return index;
     }
     if (std::optional<int> qtype = parse_sq(p, tok)) {

@@ -75,9 +75,9 @@ std::unique_ptr<IndexIVF> make_ivf(const Parser& p, const Token& tok, Coarse& c,
     }
     if (std::optional<PQSpec> pq = parse_pq(p, tok, d)) {
         auto index = std::make_unique<IndexIVFPQ>(q, d, c.nlist, pq->M, pq->nbits, metric);
-        // Polysemous training (Faiss's default without "np") is not implemented; it does
-        // not change ADC search results.
-        index->do_polysemous_training = false;
+        // As Faiss: polysemous training is on unless "np".
+        index->do_polysemous_training =
+            tok.text.size() < 2 || tok.text.compare(tok.text.size() - 2, 2, "np") != 0;
         return index;
     }
     if (std::optional<int> qtype = parse_sq(p, tok)) {

@@ -109,6 +109,7 @@ struct ProductQuantizer;
 %include <faiss/invlists/DirectMap.h>
 %include <faiss/IndexIVF.h>
 %include <faiss/IndexIVFFlat.h>
+%include <faiss/PolysemousTraining.h>
 %include <faiss/IndexIVFPQ.h>
 %include <faiss/quantizers/ScalarQuantizer.h>
 %include <faiss/IndexScalarQuantizer.h>

@@ -10,6 +10,7 @@
 %include <faiss/utils/random.h>
 %include <faiss/utils/fp16.h>
 %include <faiss/simd/simd_level.h>
+%include <faiss/utils/utils.h>
 
 // OpenMP's thread count for later parallel regions of the calling thread (OpenMP keeps
 // this setting per thread).

@@ -45,7 +45,7 @@ static void test_pq_search_matches_decoded_brute_force(void) {
 
     CHECK_OK(faiss_IndexPQ_set_search_type(index, 3));
     CHECK_FAIL(faiss_Index_search(index, NQ, xq, K, distances, labels), FAISS_ERROR_UNSUPPORTED,
-               "ST_PQ");
+               "nbits == 8");
     faiss_IndexPQ_free(index);
     free(xb);
     free(xq);
@@ -71,6 +71,72 @@ static void test_pq_inner_product(void) {
     free(xb);
     free(xq);
     free(decoded);
+}
+
+static int popcount8(unsigned v) {
+    int c = 0;
+    for (; v; v >>= 1)
+        c += (int)(v & 1);
+    return c;
+}
+
+/* Polysemous training, then ST_HE (Hamming distances between codes, checked by hand) and
+ * ST_polysemous (every result within the threshold). */
+static void test_pq_polysemous(void) {
+    enum { PM = 4, CS = 4, NB2 = 600 };
+    float* xb = random_vectors(NB2, D, 66);
+    float* xq = random_vectors(NQ, D, 67);
+    uint8_t* codes = malloc(NB2 * CS);
+    uint8_t qcodes[NQ * CS];
+    float distances[NQ * K];
+    idx_t labels[NQ * K];
+    FaissIndexPQ* index = NULL;
+
+    CHECK_OK(faiss_IndexPQ_new_with(&index, D, PM, 8, METRIC_L2));
+    CHECK(faiss_IndexPQ_do_polysemous_training(index) == 0);
+    CHECK(faiss_IndexPQ_polysemous_ht(index) == PM * 8 + 1);
+    CHECK_OK(faiss_IndexPQ_set_do_polysemous_training(index, 1));
+    CHECK(faiss_IndexPQ_do_polysemous_training(index) == 1);
+    CHECK_OK(faiss_IndexPQ_set_polysemous_n_iter(index, 5000));
+    CHECK_OK(faiss_IndexPQ_set_train_niter(index, 5));
+    CHECK_OK(faiss_Index_train(index, NB2, xb));
+    CHECK_OK(faiss_Index_add(index, NB2, xb));
+    CHECK_OK(faiss_Index_sa_encode(index, NB2, xb, codes));
+    CHECK_OK(faiss_Index_sa_encode(index, NQ, xq, qcodes));
+
+    CHECK_OK(faiss_IndexPQ_set_search_type(index, 1));
+    CHECK_OK(faiss_Index_search(index, NQ, xq, K, distances, labels));
+    for (int q = 0; q < NQ; q++) {
+        int best = 1 << 30;
+        for (int i = 0; i < NB2; i++) {
+            int h = 0;
+            for (int j = 0; j < CS; j++)
+                h += popcount8(qcodes[q * CS + j] ^ codes[i * CS + j]);
+            if (h < best) best = h;
+        }
+        CHECK(distances[q * K] == (float)best);
+    }
+    CHECK_OK(faiss_IndexPQ_set_search_type(index, 4));
+    CHECK_OK(faiss_IndexPQ_set_polysemous_ht(index, 12));
+    CHECK(faiss_IndexPQ_polysemous_ht(index) == 12);
+    CHECK_OK(faiss_Index_search(index, NQ, xq, K, distances, labels));
+    for (int q = 0; q < NQ; q++) {
+        for (int r = 0; r < K; r++) {
+            idx_t i = labels[q * K + r];
+            if (i < 0) continue;
+            int h = 0;
+            for (int j = 0; j < CS; j++)
+                h += popcount8(qcodes[q * CS + j] ^ codes[i * CS + j]);
+            CHECK(h < 12);
+        }
+    }
+    CHECK_FAIL(faiss_IndexPQ_set_polysemous_n_iter(index, -1), FAISS_ERROR_INVALID_ARGUMENT,
+               "n_iter");
+    CHECK(faiss_IndexPQ_polysemous_ht(NULL) == -1);
+    faiss_IndexPQ_free(index);
+    free(xb);
+    free(xq);
+    free(codes);
 }
 
 static void test_pq_bad_input(void) {
@@ -105,5 +171,6 @@ static void test_pq_bad_input(void) {
 void suite_pq(void) {
     RUN(test_pq_search_matches_decoded_brute_force);
     RUN(test_pq_inner_product);
+    RUN(test_pq_polysemous);
     RUN(test_pq_bad_input);
 }

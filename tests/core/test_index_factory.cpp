@@ -73,11 +73,12 @@ TEST(IndexFactory, PQ) {
     auto a = make("PQ8");
     EXPECT_EQ(as<faiss::IndexPQ>(a.get()).pq.M, 8u);
     EXPECT_EQ(as<faiss::IndexPQ>(a.get()).pq.nbits, 8u);
-    EXPECT_FALSE(as<faiss::IndexPQ>(a.get()).do_polysemous_training);
+    EXPECT_TRUE(as<faiss::IndexPQ>(a.get()).do_polysemous_training);  // as Faiss
     auto b = make("PQ16x4np", faiss::METRIC_INNER_PRODUCT);
     EXPECT_EQ(as<faiss::IndexPQ>(b.get()).pq.M, 16u);
     EXPECT_EQ(as<faiss::IndexPQ>(b.get()).pq.nbits, 4u);
     EXPECT_EQ(b->metric_type, faiss::METRIC_INNER_PRODUCT);
+    EXPECT_FALSE(as<faiss::IndexPQ>(b.get()).do_polysemous_training);  // "np"
     auto c = make("PQ16x5");
     EXPECT_GE(recall_of(*c, faiss::METRIC_L2), 0.4);
 }
@@ -128,7 +129,8 @@ TEST(IndexFactory, IVFPQ) {
     EXPECT_EQ(ivf.pq.M, 8u);
     EXPECT_EQ(ivf.pq.nbits, 5u);
     EXPECT_TRUE(ivf.by_residual);
-    EXPECT_FALSE(ivf.do_polysemous_training);
+    EXPECT_TRUE(ivf.do_polysemous_training);  // as Faiss, without "np"
+    EXPECT_FALSE(as<faiss::IndexIVFPQ>(make("IVF8,PQ8np").get()).do_polysemous_training);
     ivf.nprobe = 8;
     EXPECT_GE(recall_of(*index, faiss::METRIC_L2), 0.28);  // measured 0.34
     EXPECT_EQ(as<faiss::IndexIVFPQ>(make("IVF8,PQ4np").get()).pq.nbits, 8u);

@@ -245,13 +245,10 @@ TEST(IndexPQ, BadInput) {
               ErrorCode::invalid_argument);
     EXPECT_EQ(code_of([&] { trained->search(1, nullptr, 1, D.data(), I.data()); }),
               ErrorCode::invalid_argument);
-    faiss::SearchParametersPQ sp;
-    sp.search_type = IndexPQ::ST_SDC;
-    EXPECT_EQ(code_of([&] { trained->search(1, xq, 1, D.data(), I.data(), &sp); }),
-              ErrorCode::unsupported);
+    // Range search is ADC only.
     trained->search_type = IndexPQ::ST_polysemous;
-    EXPECT_EQ(code_of([&] { trained->search(1, xq, 1, D.data(), I.data()); }),
-              ErrorCode::unsupported);
+    faiss::RangeSearchResult rres(1);
+    EXPECT_EQ(code_of([&] { trained->range_search(1, xq, 1.f, &rres); }), ErrorCode::unsupported);
     trained->search_type = IndexPQ::ST_PQ;
 
     // A NaN query matches nothing: an all-padding row, no crash.

@@ -304,10 +304,6 @@ TEST(IndexIVFPQ, BadInput) {
     expect_code(faiss::ErrorCode::not_trained, [&] { index.add(10, x.data()); });
     expect_code(
         faiss::ErrorCode::invalid_argument, [&] { index.train(100, x.data()); }, "at least 256");
-    index.do_polysemous_training = true;
-    expect_code(
-        faiss::ErrorCode::unsupported, [&] { index.train(300, x.data()); }, "polysemous");
-    index.do_polysemous_training = false;
     index.pq.cp.niter = 4;
     index.train(300, x.data());
     index.add(300, x.data());

@@ -154,3 +154,27 @@ def test_ids_shape_and_dtype_checked():
         index.add_with_ids(x, np.array([1.0, 2.0, 3.0]))
     index.add_with_ids(x, np.array([1, 2, 3], dtype=np.int32))
     np.testing.assert_array_equal(faiss.vector_to_array(index.id_map), [1, 2, 3])
+
+
+def test_idmap_over_hnsw_remove_and_add():
+    """IndexHNSW keeps removed slots; under an IndexIDMap removal compacts the graph so
+    ids stay right, removed ids never come back, and later adds get their own ids."""
+    rs = np.random.RandomState(5)
+    xb = rs.rand(1500, 16).astype("float32")
+    ids = np.arange(1500, dtype="int64") * 13 + 7
+    index = faiss.IndexIDMap2(faiss.IndexHNSWFlat(16, 16))
+    index.add_with_ids(xb, ids)
+    assert index.remove_ids(ids[::4]) == len(ids[::4])
+    assert index.ntotal == 1500 - len(ids[::4])
+    keep = np.ones(1500, bool)
+    keep[::4] = False
+    D, I = index.search(xb[:200], 1)
+    removed = set(ids[::4].tolist())
+    assert not removed & set(I.ravel().tolist())
+    hit = I[keep[:200], 0] == ids[:200][keep[:200]]
+    assert hit.mean() > 0.95
+    np.testing.assert_array_equal(index.reconstruct(int(ids[1])), xb[1])
+    new_ids = np.arange(10, dtype="int64") + 10**9
+    index.add_with_ids(xb[::4][:10] + 5, new_ids)
+    _, I = index.search(xb[::4][:10] + 5, 1)
+    np.testing.assert_array_equal(I.ravel(), new_ids)

@@ -72,9 +72,9 @@ def test_index_pq_selector_and_errors():
     _, I = index.search(xq, 3, params=params)
     assert ((I >= 10) & (I < 20)).all()
     sp = faiss.SearchParametersPQ()
-    sp.search_type = faiss.IndexPQ.ST_SDC
-    with pytest.raises(RuntimeError, match="not supported"):
-        index.search(xq, 3, params=sp)
+    sp.search_type = faiss.IndexPQ.ST_polysemous
+    with pytest.raises(RuntimeError, match="range_search supports search_type ST_PQ"):
+        index.range_search(xq, 1.0, params=sp)
     with pytest.raises(RuntimeError):
         faiss.IndexPQ(10, 3, 8)
     with pytest.raises(RuntimeError):

@@ -152,3 +152,18 @@ def test_downcast_and_polymorphic_returns():
     assert type(index.index) is faiss.IndexFlatIP
     assert type(faiss.downcast_index(index)) is faiss.IndexIDMap2
     assert faiss.downcast_index(None) is None
+
+
+def test_timing_memory_and_balance_helpers():
+    t0 = faiss.getmillisecs()
+    assert faiss.getmillisecs() >= t0
+    assert faiss.get_mem_usage_kb() > 0
+    assign = np.array([0, 0, 0, 1], dtype="int64")
+    assert faiss.imbalance_factor(4, 2, faiss.swig_ptr(assign)) == pytest.approx(1.25)
+    bad = np.array([0, 7], dtype="int64")
+    with pytest.raises(RuntimeError, match="outside"):
+        faiss.imbalance_factor(2, 2, faiss.swig_ptr(bad))
+    v = np.array([0, 2, 2, 9], dtype="int32")
+    hist = np.zeros(3, dtype="int32")
+    assert faiss.ivec_hist(4, faiss.swig_ptr(v), 3, faiss.swig_ptr(hist)) == 1
+    assert hist.tolist() == [1, 0, 2]

@@ -55,7 +55,8 @@ int cmd_search(int argc, char** argv) {
     const std::string out = args.get("output");
     if (!out.empty()) check_result_path(out);
 
-    // This library accepts IO_FLAG_MMAP and reads the file into memory (same results).
+    // --mmap maps the codes, graph and inverted lists in place (copy-on-write): searching
+    // starts at once and the pages are shared with other processes mapping the file.
     const int io_flags = args.has("mmap") ? faiss::IO_FLAG_MMAP : 0;
     const std::string index_path = args.required("index");
     auto index = load_index(index_path, io_flags);
