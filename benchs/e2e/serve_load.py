@@ -315,6 +315,7 @@ def main():
     ap.add_argument("--large-rates", default="100,200")
     ap.add_argument("--rates", default="500,1000,2000")
     ap.add_argument("--duration", type=float, default=10.0, help="seconds per run")
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each rate pair (noise)")
     ap.add_argument("--k", type=int, default=10)
     ap.add_argument("--procs", type=int, default=2, help="client processes")
     ap.add_argument("--threads", type=int, default=4, help="connections per client process")
@@ -352,7 +353,8 @@ def main():
         log(f"service up on {svc.url} in {time.time() - t0:.1f} s")
         params = {"nprobe": nprobe} if nprobe else {}
         next_id = nb
-        for rate in [float(r) for r in args.rates.split(",") if r]:
+        rates = [float(r) for r in args.rates.split(",") if r] * args.repeat
+        for rate in rates:
             rows.append(run_load(svc, args, "ivf", xq, params, rate))
             log(fmt(rows[-1]))
             rows.append(run_load(svc, args, "ivf", xq, params, rate, adds=(xadd, next_id)))
