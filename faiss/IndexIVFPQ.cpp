@@ -4,6 +4,7 @@
 
 #include <faiss/IDSelector.h>
 #include <faiss/internal/checks.h>
+#include <faiss/internal/code_hamming.h>
 #include <faiss/internal/index_checks.h>
 #include <faiss/internal/kmeans_steps.h>
 #include <faiss/internal/omp_exceptions.h>
@@ -15,6 +16,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <memory>
 
 namespace faiss {
@@ -60,6 +62,8 @@ class IVFPQScanner : public InvertedListScanner {
           ltab_(pq_.M * pq_.ksub),
           centroid_(index.d),
           work_(index.d),
+          ht_(index.polysemous_ht),
+          qcode_(index.pq.code_size),
           kern_(simd::pq_kernels()) {
         keep_max = !l2_;
         code_size = pq_.code_size;
@@ -96,6 +100,10 @@ class IVFPQScanner : public InvertedListScanner {
 
     // list_size decides between the look-up table and decoding each code.
     void score_codes(const uint8_t* codes, size_t nb, size_t list_size, float* out) const override {
+        if (ht_ > 0) {
+            polysemous_distances(codes, nb, out);
+            return;
+        }
         if (list_size < ix_.scan_table_threshold) {
             direct_distances(codes, nb, out);
             return;
@@ -146,6 +154,29 @@ class IVFPQScanner : public InvertedListScanner {
         }
     }
 
+    // Polysemous filter (nbits 8, L2): codes at Hamming distance >= ht_ from the query's
+    // code in this list get NaN (never selected), the others their ADC distance. Every
+    // L2 table of a list is, per sub-quantizer, the residual distance up to a constant,
+    // so its row argmins are the query's residual code.
+    void polysemous_distances(const uint8_t* codes, size_t nb, float* out) const {
+        if (!table_ready_) {
+            prepare_table();
+            pq_.compute_code_from_distance_table(tab_, qcode_.data());
+        }
+        const size_t M = pq_.M;
+        for (size_t j = 0; j < nb; j++) {
+            const uint8_t* c = codes + j * code_size;
+            if (internal::code_hamming(qcode_.data(), c, code_size) >= ht_) {
+                out[j] = std::numeric_limits<float>::quiet_NaN();
+                continue;
+            }
+            float s = dis0_;
+            for (size_t m = 0; m < M; m++)
+                s += tab_[m * 256 + c[m]];
+            out[j] = s;
+        }
+    }
+
     // Decode each code and compare it with the query directly (small lists).
     void direct_distances(const uint8_t* codes, size_t nb, float* out) const {
         const size_t d = centroid_.size();
@@ -171,6 +202,8 @@ class IVFPQScanner : public InvertedListScanner {
     mutable const float* tab_ = nullptr;
     mutable float dis0_ = 0;
     mutable bool table_ready_ = false;
+    const int ht_;                        // polysemous threshold, 0: no filter
+    mutable std::vector<uint8_t> qcode_;  // the query's code in the current list
     const simd::PQKernels& kern_;
     size_t nqueries_ = 0;
     std::vector<float> ct_;  // transposed centroids, once kTransposeAfter queries came
@@ -390,10 +423,10 @@ void IndexIVFPQ::decode_multiple(size_t n, const idx_t* keys, const uint8_t* xco
 
 InvertedListScanner* IndexIVFPQ::get_InvertedListScanner(bool store_pairs,
                                                          const IDSelector* sel) const {
-    FAISS_REQUIRE(polysemous_ht == 0, unsupported,
-                  "IndexIVFPQ: polysemous search is not implemented; set polysemous_ht = 0 "
-                  "(got %d)",
-                  polysemous_ht);
+    FAISS_REQUIRE(polysemous_ht <= 0 || (pq.nbits == 8 && metric_type == METRIC_L2), unsupported,
+                  "IndexIVFPQ: polysemous search (polysemous_ht = %d) needs nbits == 8 and "
+                  "METRIC_L2 (nbits = %zu); set polysemous_ht = 0",
+                  polysemous_ht, pq.nbits);
     FAISS_REQUIRE(use_precomputed_table != 2, unsupported,
                   "IndexIVFPQ: use_precomputed_table = 2 (MultiIndexQuantizer) is not supported");
     FAISS_REQUIRE(metric_type == METRIC_L2 || metric_type == METRIC_INNER_PRODUCT, unsupported,

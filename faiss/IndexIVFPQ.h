@@ -23,8 +23,11 @@
 // range search; remove_ids, direct maps, merge_from (identical product quantizers only).
 // Polysemous training (do_polysemous_training, PolysemousTraining.h) renumbers the PQ
 // centroids after training; ADC results are unaffected.
-// Not supported (throw FaissException unsupported): polysemous search (polysemous_ht != 0),
-// use_precomputed_table = 2 (the MultiIndexQuantizer layout).
+// polysemous_ht > 0 turns on the polysemous filter of the scan (nbits == 8 and METRIC_L2
+// only): a code gets its ADC distance only when its Hamming distance to the query's code
+// in that list is below polysemous_ht.
+// Not supported (throw FaissException unsupported): polysemous_ht > 0 with nbits != 8 or
+// inner product, use_precomputed_table = 2 (the MultiIndexQuantizer layout).
 //
 // Files (FAISS_FORMAT.md §9, tag "IwPQ"): the IVF header, by_residual, code_size, pq, the
 // inverted lists. polysemous_ht, scan_table_threshold, do_polysemous_training,
@@ -59,7 +62,7 @@ struct IndexIVFPQ : IndexIVF {
     /// Lists with fewer codes than this are scanned by decoding each code and computing
     /// its distance directly, skipping the per-list table. 0 (default): always a table.
     size_t scan_table_threshold = 0;
-    /// Hamming threshold of polysemous search; must stay 0 (search throws otherwise).
+    /// Hamming threshold of the polysemous scan filter; 0 (default): no filter.
     int polysemous_ht = 0;
     /// -1: never use a precomputed table; 0: not built (precompute_table() decides);
     /// 1: built (L2 with by_residual only); 2: unsupported (MultiIndexQuantizer layout).
@@ -103,8 +106,8 @@ struct IndexIVFPQ : IndexIVF {
     void decode_multiple(size_t n, const idx_t* keys, const uint8_t* xcodes, float* x) const;
 
     /// Look-up-table scanner (one per thread; holds the query tables).
-    /// @throws FaissException (unsupported) for polysemous_ht != 0 or
-    /// use_precomputed_table == 2.
+    /// @throws FaissException (unsupported) for polysemous_ht > 0 with nbits != 8 or
+    /// inner product, or use_precomputed_table == 2.
     InvertedListScanner* get_InvertedListScanner(bool store_pairs = false,
                                                  const IDSelector* sel = nullptr) const override;
 

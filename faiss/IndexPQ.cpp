@@ -4,6 +4,7 @@
 #include <faiss/IDSelector.h>
 #include <faiss/RangeSearchResult.h>
 #include <faiss/internal/checks.h>
+#include <faiss/internal/code_hamming.h>
 #include <faiss/internal/index_checks.h>
 #include <faiss/internal/omp_exceptions.h>
 #include <faiss/internal/topk.h>
@@ -145,21 +146,6 @@ void knn_one_query_split(const IndexPQ& index, const float* q, size_t k, const I
     finish_query(index, k, D, I);
 }
 
-// Hamming distance between two codes of n bytes, 64 bits at a time.
-inline int code_hamming(const uint8_t* a, const uint8_t* b, size_t n) {
-    int h = 0;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t wa, wb;
-        std::memcpy(&wa, a + i, 8);
-        std::memcpy(&wb, b + i, 8);
-        h += __builtin_popcountll(wa ^ wb);
-    }
-    for (; i < n; i++)
-        h += __builtin_popcount(unsigned(a[i] ^ b[i]));
-    return h;
-}
-
 // Number of differing bytes (sub-codes of 8 bits) between two codes of n bytes.
 inline int code_generalized_hamming(const uint8_t* a, const uint8_t* b, size_t n) {
     int h = 0;
@@ -190,7 +176,7 @@ struct HammingScan {
                 break;
             case IndexPQ::ST_HE:
                 for (size_t j = 0; j < n; j++)
-                    scores[j] = float(code_hamming(qc, codes + j * cs, cs));
+                    scores[j] = float(internal::code_hamming(qc, codes + j * cs, cs));
                 break;
             case IndexPQ::ST_generalized_HE:
                 for (size_t j = 0; j < n; j++)
@@ -200,8 +186,8 @@ struct HammingScan {
                 const bool gen = type == IndexPQ::ST_polysemous_generalize;
                 for (size_t j = 0; j < n; j++) {
                     const uint8_t* c = codes + j * cs;
-                    const int h =
-                        gen ? code_generalized_hamming(qc, c, cs) : code_hamming(qc, c, cs);
+                    const int h = gen ? code_generalized_hamming(qc, c, cs)
+                                      : internal::code_hamming(qc, c, cs);
                     if (h >= ht) {
                         scores[j] = nan;
                         continue;

@@ -311,10 +311,12 @@ TEST(IndexIVFPQ, BadInput) {
     std::vector<idx_t> l(10);
     expect_code(faiss::ErrorCode::invalid_argument,
                 [&] { index.search(1, x.data(), 0, d.data(), l.data()); });
-    index.polysemous_ht = 10;
+    index.polysemous_ht = 10;  // the filter needs METRIC_L2
+    index.metric_type = faiss::METRIC_INNER_PRODUCT;
     expect_code(
         faiss::ErrorCode::unsupported, [&] { index.search(1, x.data(), 10, d.data(), l.data()); },
         "polysemous");
+    index.metric_type = faiss::METRIC_L2;
     index.polysemous_ht = 0;
     index.use_precomputed_table = 2;
     expect_code(faiss::ErrorCode::unsupported, [&] { index.precompute_table(); });

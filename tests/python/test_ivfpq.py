@@ -102,9 +102,14 @@ def test_errors():
     with pytest.raises(RuntimeError, match="at least 256"):
         index.train(_data(100, 6))
     index.train(_data(300, 6))
-    index.polysemous_ht = 5
+    index.add(_data(300, 6))
+    index.polysemous_ht = 5  # the polysemous filter: supported for nbits == 8, L2
+    index.search(_data(1, 7), 1)
+    index4 = faiss.IndexIVFPQ(q, D_DIM, NLIST, 4, 4)
+    index4.train(_data(300, 6))
+    index4.polysemous_ht = 5
     with pytest.raises(RuntimeError, match="polysemous"):
-        index.search(_data(1, 7), 1)
+        index4.search(_data(1, 7), 1)
 
 
 _REF_SCRIPT = """
