@@ -302,3 +302,27 @@ def test_texts(files, data):
         s.stop()
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_load_script_smoke(tmp_path):
+    """benchs/e2e/serve_load.py end to end on tiny indexes (a few seconds): the rows it
+    reports are complete and every paced request was answered."""
+    import os
+    import subprocess
+    import sys
+    script = os.path.join(os.path.dirname(__file__), "..", "..", "benchs", "e2e", "serve_load.py")
+    out = tmp_path / "rows.json"
+    args = ["--cli", CLI, "--nb", "4000", "--ivf-key", "IVF16,Flat", "--train-n", "2000",
+            "--large-nb", "500", "--large-d", "64", "--large-key", "Flat", "--rates", "50",
+            "--large-rates", "20", "--duration", "1", "--add-rate", "50", "--add-batch", "5",
+            "--procs", "1", "--threads", "2", "--workdir", str(tmp_path / "w"), "--json", str(out)]
+    r = subprocess.run([sys.executable, script] + args, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    rows = json.loads(out.read_text())
+    assert [(row["index"], row["target_qps"], row["adds"]) for row in rows] == [
+        ("ivf", 50.0, False), ("ivf", 50.0, True), ("ivf", "max", False),
+        ("large", 20.0, False), ("large", "max", False)]
+    for row in rows:
+        assert row["errors"] == 0 and row["n"] > 0 and row["p99_ms"] >= row["p50_ms"] > 0, row
+    assert rows[0]["n"] == 50 and rows[1]["added_vectors_per_s"] == 50
+    assert "slowdown under adds" in r.stdout
