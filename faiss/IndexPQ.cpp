@@ -174,20 +174,31 @@ struct HammingScan {
             case IndexPQ::ST_SDC:
                 adc_scan(index.pq, tab, codes, n, scores);
                 break;
-            case IndexPQ::ST_HE:
+            case IndexPQ::ST_HE: {
+                int hd[kScanBlock];
+                internal::code_hamming_block(qc, codes, cs, n, hd);
                 for (size_t j = 0; j < n; j++)
-                    scores[j] = float(internal::code_hamming(qc, codes + j * cs, cs));
+                    scores[j] = float(hd[j]);
                 break;
+            }
             case IndexPQ::ST_generalized_HE:
                 for (size_t j = 0; j < n; j++)
                     scores[j] = float(code_generalized_hamming(qc, codes + j * cs, cs));
                 break;
             default: {
                 const bool gen = type == IndexPQ::ST_polysemous_generalize;
+                // First pass: all Hamming distances of the block (a tight loop), then the
+                // ADC of the codes that pass.
+                int hd[kScanBlock];
+                if (gen) {
+                    for (size_t j = 0; j < n; j++)
+                        hd[j] = code_generalized_hamming(qc, codes + j * cs, cs);
+                } else {
+                    internal::code_hamming_block(qc, codes, cs, n, hd);
+                }
                 for (size_t j = 0; j < n; j++) {
                     const uint8_t* c = codes + j * cs;
-                    const int h = gen ? code_generalized_hamming(qc, c, cs)
-                                      : internal::code_hamming(qc, c, cs);
+                    const int h = hd[j];
                     if (h >= ht) {
                         scores[j] = nan;
                         continue;

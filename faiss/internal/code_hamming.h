@@ -42,4 +42,28 @@ inline int code_hamming(const uint8_t* a, const uint8_t* b, size_t n) {
     return h;
 }
 
+// Hamming distances between code a and the n codes b (n x cs bytes) into out. Codes of
+// whole 64-bit words up to 248 bytes (every 8-bit PQ with M % 8 == 0, M <= 248) keep the
+// query's words in registers and fold the byte counts once per code.
+inline void code_hamming_block(const uint8_t* a, const uint8_t* b, size_t cs, size_t n, int* out) {
+    if (cs % 8 != 0 || cs > 248) {
+        for (size_t j = 0; j < n; j++)
+            out[j] = code_hamming(a, b + j * cs, cs);
+        return;
+    }
+    const size_t nw = cs / 8;
+    uint64_t qw[31];
+    std::memcpy(qw, a, cs);
+    for (size_t j = 0; j < n; j++) {
+        const uint8_t* c = b + j * cs;
+        uint64_t acc = 0;
+        for (size_t w = 0; w < nw; w++) {
+            uint64_t cw;
+            std::memcpy(&cw, c + 8 * w, 8);
+            acc += byte_popcounts(cw ^ qw[w]);
+        }
+        out[j] = fold_byte_counts(acc);
+    }
+}
+
 }  // namespace faiss::internal
