@@ -14,8 +14,9 @@
 //                                                SQ4, SQ6, SQ8, SQfp16, SQbf16, SQ8_direct,
 //                                                SQ8_direct_signed
 //   Flat | PQ<M>[x<nbits>][np] | SQ<type>        stand-alone codecs
-// Differences from Faiss: polysemous training (Faiss's default for PQ without "np") is
-// not implemented and is always off; it does not change search results. HNSW over PQ
+// As Faiss, PQ without "np" (stand-alone or as IVF codec) turns on polysemous training
+// (do_polysemous_training; with nbits = 16 its training then fails for lack of memory,
+// as in Faiss: use "np"). Differences from Faiss: HNSW over PQ
 // storage with a metric other than L2 throws (Faiss silently builds an L2 index). Families
 // the library lacks (fast-scan, LSH, RQ, NSG ...) throw FaissException (unsupported).
 //
