@@ -92,6 +92,13 @@ int HNSW::prepare_level_tab(size_t n, bool preset_levels) {
     return max_new;
 }
 
+void HNSW::detach_mapped_arrays() {
+    // Non-const data() copies a copy-on-write view (or throws for a read-only one).
+    (void)levels.data();
+    (void)offsets.data();
+    (void)neighbors.data();
+}
+
 void HNSW::reset() {
     levels.clear();
     offsets.assign(1, 0);

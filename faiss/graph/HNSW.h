@@ -175,6 +175,12 @@ struct HNSW {
 
     /// Number of nodes.
     size_t size() const { return levels.size(); }
+
+    /// Copy mapped copy-on-write arrays (levels, offsets, neighbors) into memory now;
+    /// throws for a read-only mapping. Call before parallel code that reaches the arrays
+    /// through a non-const HNSW: the first non-const access to a view copies it, and two
+    /// threads doing that at once would race.
+    void detach_mapped_arrays();
 };
 
 }  // namespace faiss

@@ -93,9 +93,9 @@ template <class Fn>
 void for_each_live_node(HNSW& h, const Index& storage, Fn&& fn) {
     ExceptionCollector errors;
     const int64_t n = int64_t(h.size());
-    // A mapped (copy-on-write) graph is copied here, once, before the threads write
-    // lists; a read-only one throws here.
-    (void)h.neighbors.data();
+    // A mapped (copy-on-write) graph (all three arrays) is copied here, once, before the threads
+    // write lists; a read-only one throws here.
+    h.detach_mapped_arrays();
 #pragma omp parallel if (n > 1000)
     {
         std::unique_ptr<DistanceComputer> dc;

@@ -170,9 +170,9 @@ size_t HNSW::remove_nodes(const Index& storage, size_t n, const storage_idx_t* i
                       "node id %d outside [0, %zu)", int(ids[j]), size());
     }
     if (deleted.empty()) deleted.assign(size(), 0);
-    // A mapped (copy-on-write) graph is copied here, once, not by the first of the
-    // parallel repairs below to write a list.
-    (void)neighbors.data();
+    // A mapped (copy-on-write) graph (all three arrays) is copied here, once, not by the first of
+    // the parallel repairs below to write a list.
+    detach_mapped_arrays();
     std::vector<storage_idx_t> removed;
     for (size_t j = 0; j < n; j++) {
         if (!deleted[size_t(ids[j])]) {

@@ -220,6 +220,30 @@ TEST(IndexIOMmapCodes, CopyOnWriteWithoutReadOnly) {
     std::remove(path.c_str());
 }
 
+// Parallel graph repairs reach levels / offsets / neighbors through a non-const HNSW;
+// every array of a copy-on-write graph must be copied before the threads start (two
+// threads copying one view at once crashed).
+TEST(IndexIOMmapCodes, CopyOnWriteGraphEditsDetachEveryArrayFirst) {
+    const std::string path = temp_path("cow_edit");
+    for (const auto& [name, index] : built_index_cases()) {
+        if (name != "HNSWFlat" && name != "HNSWSQ") continue;
+        SCOPED_TRACE(name);
+        write_index(index.get(), path.c_str());
+        std::unique_ptr<Index> mapped(read_index(path.c_str(), IO_FLAG_MMAP));
+        std::unique_ptr<Index> reference(clone_index(index.get()));
+        auto* h = dynamic_cast<IndexHNSW*>(mapped.get());
+        ASSERT_NE(h, nullptr);
+        ASSERT_FALSE(h->hnsw.offsets.is_owned());
+        IDSelectorRange doomed(0, index->ntotal / 3);
+        EXPECT_EQ(mapped->remove_ids(doomed), reference->remove_ids(doomed));
+        EXPECT_TRUE(h->hnsw.levels.is_owned());
+        EXPECT_TRUE(h->hnsw.offsets.is_owned());
+        EXPECT_TRUE(h->hnsw.neighbors.is_owned());
+        expect_same_search(*reference, *mapped);
+    }
+    std::remove(path.c_str());
+}
+
 TEST(IndexIOMmapCodes, ClonesOwnAndOutliveTheMapping) {
     const std::string path = temp_path("clone");
     for (const auto& [name, index] : built_index_cases()) {
