@@ -89,32 +89,43 @@ void range_from_moments(double sum, double sum2, size_t n, float arg, float* vmi
 // Ranges of the d components of the n rows of x (n x d) by RS_minmax or RS_meanstd, in
 // one row-major pass: the same extremes (the first minimum, the last maximum, as
 // std::minmax_element) and the same sums in the same order as one column at a time,
-// without reading the data d times with a stride of d floats.
-void train_ranges_one_pass(ScalarQuantizer::RangeStat rs, float arg, const float* x, size_t n,
+// without reading the data d times with a stride of d floats. The same pass checks that
+// every value is finite (NaN and infinities fail |v| <= FLT_MAX); returns false, leaving
+// vmin / vdiff unset, when one is not.
+bool train_ranges_one_pass(ScalarQuantizer::RangeStat rs, float arg, const float* x, size_t n,
                            size_t d, float* vmin, float* vdiff) {
+    constexpr float kMax = std::numeric_limits<float>::max();
+    bool all_finite = true;
     if (rs == ScalarQuantizer::RS_minmax) {
         std::vector<float> lo(x, x + d), hi(x, x + d);
+        for (size_t j = 0; j < d; j++)
+            all_finite &= std::fabs(x[j]) <= kMax;
         for (size_t i = 1; i < n; i++) {
             const float* row = x + i * d;
             for (size_t j = 0; j < d; j++) {
+                all_finite &= std::fabs(row[j]) <= kMax;
                 lo[j] = row[j] < lo[j] ? row[j] : lo[j];
                 hi[j] = row[j] < hi[j] ? hi[j] : row[j];
             }
         }
+        if (!all_finite) return false;
         for (size_t j = 0; j < d; j++)
             range_from_minmax(lo[j], hi[j], arg, vmin + j, vdiff + j);
-        return;
+        return true;
     }
     std::vector<double> sum(d, 0.0), sum2(d, 0.0);
     for (size_t i = 0; i < n; i++) {
         const float* row = x + i * d;
         for (size_t j = 0; j < d; j++) {
+            all_finite &= std::fabs(row[j]) <= kMax;
             sum[j] += row[j];
             sum2[j] += double(row[j]) * row[j];
         }
     }
+    if (!all_finite) return false;
     for (size_t j = 0; j < d; j++)
         range_from_moments(sum[j], sum2[j], n, arg, vmin + j, vdiff + j);
+    return true;
 }
 
 // [vmin, vmin + vdiff] of the n values v (reordered) by rangestat.
@@ -219,26 +230,34 @@ void ScalarQuantizer::train(size_t n, const float* x) {
                   "ScalarQuantizer: rangestat RS_optim is not supported");
     FAISS_REQUIRE(n > 0, invalid_argument, "ScalarQuantizer: training needs n > 0 vectors");
     FAISS_REQUIRE(x, invalid_argument, "ScalarQuantizer: training vectors are null");
-    // A branch-free scan first (NaN and infinities fail |v| <= FLT_MAX), which
-    // vectorises; the first offending value is looked for only when there is one.
-    bool all_finite = true;
-    for (size_t i = 0; i < n * d; i++)
-        all_finite &= std::fabs(x[i]) <= std::numeric_limits<float>::max();
-    for (size_t i = 0; !all_finite && i < n * d; i++) {
-        FAISS_REQUIRE(std::isfinite(x[i]), invalid_argument,
-                      "ScalarQuantizer: training value %zu (vector %zu, component %zu) is not "
-                      "finite",
-                      i, i / d, i % d);
-    }
+    // Every value must be finite. The range statistics below check that in their pass
+    // over the data (branch-free, it vectorises); the others get a scan of their own.
+    // The first offending value is looked for only when there is one.
+    const auto locate_non_finite = [&] {
+        for (size_t i = 0; i < n * d; i++) {
+            FAISS_REQUIRE(std::isfinite(x[i]), invalid_argument,
+                          "ScalarQuantizer: training value %zu (vector %zu, component %zu) is "
+                          "not finite",
+                          i, i / d, i % d);
+        }
+    };
     std::vector<float> result(want);
     if (rangestat == RS_minmax || rangestat == RS_meanstd) {
         // A uniform quantizer takes its one range over all n * d values.
-        if (is_uniform(qtype)) {
-            train_ranges_one_pass(rangestat, rangestat_arg, x, n * d, 1, &result[0], &result[1]);
-        } else {
-            train_ranges_one_pass(rangestat, rangestat_arg, x, n, d, &result[0], &result[d]);
-        }
-    } else if (is_uniform(qtype)) {
+        const bool finite =
+            is_uniform(qtype)
+                ? train_ranges_one_pass(rangestat, rangestat_arg, x, n * d, 1, &result[0],
+                                        &result[1])
+                : train_ranges_one_pass(rangestat, rangestat_arg, x, n, d, &result[0], &result[d]);
+        if (!finite) locate_non_finite();
+        trained.swap(result);
+        return;
+    }
+    bool all_finite = true;
+    for (size_t i = 0; i < n * d; i++)
+        all_finite &= std::fabs(x[i]) <= std::numeric_limits<float>::max();
+    if (!all_finite) locate_non_finite();
+    if (is_uniform(qtype)) {
         std::vector<float> v(x, x + n * d);
         train_range(rangestat, rangestat_arg, v, &result[0], &result[1]);
     } else {

@@ -16,6 +16,7 @@
 #include <faiss/index_io.h>
 
 #include <gtest/gtest.h>
+#include <omp.h>
 
 #include <cstring>
 
@@ -352,6 +353,15 @@ void expect_same_search(const Index& a, const Index& b, size_t nq, size_t k) {
     b.search(idx_t(nq), xq.data(), idx_t(k), db.data(), lb.data());
     EXPECT_EQ(la, lb);
     EXPECT_EQ(0, std::memcmp(da.data(), db.data(), da.size() * sizeof(float)));
+}
+
+void SingleThreadedTest::SetUp() {
+    saved_threads_ = omp_get_max_threads();
+    omp_set_num_threads(1);
+}
+
+void SingleThreadedTest::TearDown() {
+    omp_set_num_threads(saved_threads_);
 }
 
 }  // namespace faiss::test

@@ -5,6 +5,8 @@
 
 #include <faiss/Index.h>
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -42,5 +44,16 @@ std::vector<float> queries_for(int d, size_t nq, uint64_t seed);
 
 /// Search both indexes with the same queries and expect bit-identical results.
 void expect_same_search(const Index& a, const Index& b, size_t nq = 7, size_t k = 5);
+
+/// Fixture for thousands of searches on tiny indexes: one OpenMP thread while a test
+/// runs, since a thread team per search would cost far more than the search itself.
+class SingleThreadedTest : public ::testing::Test {
+  protected:
+    void SetUp() override;
+    void TearDown() override;
+
+  private:
+    int saved_threads_ = 1;
+};
 
 }  // namespace faiss::test

@@ -9,8 +9,6 @@
 
 #include <gtest/gtest.h>
 
-#include <omp.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -33,19 +31,7 @@ struct UnsizedReader : IOReader {
     }
 };
 
-// Thousands of searches on tiny indexes: a thread team per search would cost far more
-// than the search itself on a busy machine.
-class IndexIOFuzz : public ::testing::Test {
-  protected:
-    void SetUp() override {
-        saved_threads_ = omp_get_max_threads();
-        omp_set_num_threads(1);
-    }
-    void TearDown() override { omp_set_num_threads(saved_threads_); }
-
-  private:
-    int saved_threads_ = 1;
-};
+class IndexIOFuzz : public SingleThreadedTest {};
 
 // Corruptions per file: a few hundred by default (seconds); FAISS_IO_FUZZ_SCALE=k runs k
 // times more with other seeds, for long runs under the sanitizers.

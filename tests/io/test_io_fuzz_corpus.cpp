@@ -12,8 +12,6 @@
 
 #include <gtest/gtest.h>
 
-#include <omp.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -39,17 +37,7 @@ std::vector<uint8_t> file_bytes(const fs::path& p) {
     return std::vector<uint8_t>(std::istreambuf_iterator<char>(f), {});
 }
 
-class FuzzCorpus : public ::testing::Test {
-  protected:
-    void SetUp() override {
-        saved_threads_ = omp_get_max_threads();
-        omp_set_num_threads(1);
-    }
-    void TearDown() override { omp_set_num_threads(saved_threads_); }
-
-  private:
-    int saved_threads_ = 1;
-};
+class FuzzCorpus : public SingleThreadedTest {};
 
 TEST_F(FuzzCorpus, IndexFilesLoadSearchAndSaveTheSameBytes) {
     size_t n = 0;

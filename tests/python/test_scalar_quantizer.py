@@ -90,6 +90,15 @@ def test_errors(rng):
     bad[3, 4] = np.nan
     with pytest.raises(RuntimeError, match="not finite"):
         index.train(bad)
+    # The finiteness check rides on each range statistic's own pass over the data.
+    for qtype in (SQ.QT_8bit, SQ.QT_8bit_uniform, SQ.QT_4bit):
+        for rangestat in (SQ.RS_minmax, SQ.RS_meanstd, SQ.RS_quantiles):
+            sq = SQ(D_DIM, qtype)
+            sq.rangestat = rangestat
+            worse = x.copy()
+            worse[7, 1] = np.inf if rangestat == SQ.RS_meanstd else np.nan
+            with pytest.raises(RuntimeError, match=r"value 141 \(vector 7, component 1\)"):
+                sq.train(worse)
     with pytest.raises(RuntimeError, match="unknown quantizer type"):
         faiss.IndexScalarQuantizer(D_DIM, 42)
     with pytest.raises(RuntimeError, match="not supported"):

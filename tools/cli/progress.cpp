@@ -121,8 +121,11 @@ void Progress::print_line(double frac, const std::string& amounts, bool final_li
     std::fflush(stdout);
 }
 
-void run_with_progress(const std::string& label, const std::function<void()>& fn) {
-    Progress p(label, 0);
+namespace {
+
+/// Runs fn on a worker thread (with this thread's OpenMP thread count) and calls tick()
+/// on this thread every 50 ms until fn returns; rethrows what fn threw.
+void run_on_worker(const std::function<void()>& fn, const std::function<void()>& tick) {
     std::atomic<bool> finished{false};
     std::exception_ptr error;
     const int threads = omp_get_max_threads();
@@ -137,10 +140,17 @@ void run_with_progress(const std::string& label, const std::function<void()>& fn
     });
     while (!finished) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        p.update(0);
+        tick();
     }
     worker.join();
     if (error) std::rethrow_exception(error);
+}
+
+}  // namespace
+
+void run_with_progress(const std::string& label, const std::function<void()>& fn) {
+    Progress p(label, 0);
+    run_on_worker(fn, [&] { p.update(0); });
     p.finish();
 }
 
@@ -191,27 +201,17 @@ void run_with_library_progress(const std::string& label, const std::function<voi
     ReportStack reports;
     faiss::set_progress_callback(
         [&reports](const faiss::ProgressEvent& e) { reports.on_event(e); });
-    std::atomic<bool> finished{false};
-    std::exception_ptr error;
-    const int threads = omp_get_max_threads();
-    std::thread worker([&] {
-        omp_set_num_threads(threads);
-        try {
-            fn();
-        } catch (...) {
-            error = std::current_exception();
-        }
-        finished = true;
-    });
     std::string detail;
-    while (!finished) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        const double frac = reports.fraction(detail);
-        p.update_fraction(frac, detail);
+    try {
+        run_on_worker(fn, [&] {
+            const double frac = reports.fraction(detail);
+            p.update_fraction(frac, detail);
+        });
+    } catch (...) {
+        faiss::set_progress_callback(nullptr);
+        throw;
     }
-    worker.join();
     faiss::set_progress_callback(nullptr);
-    if (error) std::rethrow_exception(error);
     p.finish();
 }
 
