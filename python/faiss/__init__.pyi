@@ -150,6 +150,31 @@ class IndexPQ(IndexFlatCodes):
     def __init__(self, d: int = ..., M: int = ..., nbits: int = ...,
                  metric: int = ...) -> None: ...
 
+class SimulatedAnnealingParameters:
+    init_temperature: float
+    temperature_decay: float
+    n_iter: int
+    n_redo: int
+    seed: int
+    verbose: int
+    only_bit_flips: bool
+    init_random: bool
+
+class PolysemousTraining(SimulatedAnnealingParameters):
+    OT_None: int
+    OT_ReproduceDistances_affine: int
+    OT_Ranking_weighted_diff: int
+    optimization_type: int
+    ntrain_permutation: int
+    dis_weight_factor: float
+    max_memory: int
+    log_pattern: str
+    def __init__(self) -> None: ...
+    def optimize_pq_for_hamming(self, pq: ProductQuantizer, n: int,
+                                x: Optional[SwigPointer]) -> None: ...
+    def optimize_reproduce_distances(self, pq: ProductQuantizer) -> None: ...
+    def memory_usage_per_thread(self, pq: ProductQuantizer) -> int: ...
+
 class SearchParametersPQ(SearchParameters):
     search_type: int
     polysemous_ht: int

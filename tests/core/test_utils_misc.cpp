@@ -2,6 +2,7 @@
 #include <faiss/FaissException.h>
 #include <faiss/impl/AuxIndexStructures.h>
 #include <faiss/impl/DistanceComputer.h>
+#include <faiss/impl/PolysemousTraining.h>
 #include <faiss/utils/utils.h>
 
 #include <gtest/gtest.h>
@@ -58,6 +59,8 @@ TEST(Utils, FaissIncludePathsForward) {
     EXPECT_EQ(res.nq, 2u);
     faiss::InterruptCallback* current = faiss::InterruptCallback::instance.get();
     (void)current;  // the type is visible through AuxIndexStructures.h
+    faiss::PolysemousTraining pt;
+    EXPECT_GT(pt.n_iter, 0);
 }
 
 }  // namespace
