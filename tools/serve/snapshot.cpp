@@ -137,6 +137,17 @@ std::vector<int64_t> assign_lists(const faiss::Index& base, size_t n, const floa
     return std::vector<int64_t>(lists.begin(), lists.end());
 }
 
+DeltaLists::DeltaLists(size_t nlist) : nlist_(nlist) {
+    const auto empty = std::make_shared<const Block>(kBlock);
+    blocks_.assign((nlist + kBlock - 1) / kBlock, empty);
+}
+
+void DeltaLists::set(size_t l, std::shared_ptr<const DeltaList> list) {
+    auto block = std::make_shared<Block>(*blocks_[l / kBlock]);
+    (*block)[l % kBlock] = std::move(list);
+    blocks_[l / kBlock] = std::move(block);
+}
+
 size_t delta_list_count(const faiss::Index& base) {
     const auto* ivf = dynamic_cast<const faiss::IndexIVF*>(&base);
     return ivf ? ivf->nlist : 1;
@@ -159,9 +170,9 @@ bool Snapshot::visible(int64_t id, uint64_t add_seq) const {
 
 int64_t Snapshot::ntotal_estimate() const {
     int64_t n = base->ntotal;
-    for (const auto& list : *delta) {
-        if (!list) continue;
-        for (const auto& c : *list) {
+    for (size_t l = 0; l < delta->size(); l++) {
+        if (!delta->get(l)) continue;
+        for (const auto& c : *delta->get(l)) {
             for (size_t i = 0; i < c->size(); i++)
                 n += visible(c->ids[i], c->seqs[i]);
         }
@@ -192,11 +203,11 @@ std::shared_ptr<const Snapshot> with_added(const Snapshot& s, const std::vector<
     }
     auto delta = std::make_shared<DeltaLists>(*s.delta);
     for (auto& kv : added) {
-        auto& slot = (*delta)[size_t(kv.first)];
-        auto list = slot ? std::make_shared<DeltaList>(*slot) : std::make_shared<DeltaList>();
+        const DeltaList* old = delta->get(size_t(kv.first));
+        auto list = old ? std::make_shared<DeltaList>(*old) : std::make_shared<DeltaList>();
         list->push_back(std::move(kv.second));
         merge_trailing_chunks(*list);
-        slot = std::move(list);
+        delta->set(size_t(kv.first), std::move(list));
     }
     auto next = std::make_shared<Snapshot>(s);
     next->delta = std::move(delta);
@@ -228,8 +239,8 @@ SearchResult search_snapshot(const Snapshot& s, const SearchRequest& req) {
     std::vector<Hit> hits;
     std::vector<float> dis;
     auto visit = [&](size_t list, const float* q) {
-        if (!delta[list]) return;
-        for (const auto& c : *delta[list])
+        if (!delta.get(list)) return;
+        for (const auto& c : *delta.get(list))
             search_chunk(s, *c, q, d, ip, req.allow, dis, hits);
     };
     for (size_t q = 0; q < n; q++) {
@@ -268,9 +279,9 @@ faiss::Index* merged_base(const Snapshot& s) {
     std::vector<faiss::idx_t> ids;
     // List by list: the base assigns each vector to the same list again, where the
     // vectors keep their add order.
-    for (const auto& list : *s.delta) {
-        if (!list) continue;
-        for (const auto& c : *list) {
+    for (size_t l = 0; l < s.delta->size(); l++) {
+        if (!s.delta->get(l)) continue;
+        for (const auto& c : *s.delta->get(l)) {
             for (size_t i = 0; i < c->size(); i++) {
                 if (!s.visible(c->ids[i], c->seqs[i])) continue;
                 x.insert(x.end(), c->x.begin() + i * d, c->x.begin() + (i + 1) * d);
@@ -295,9 +306,9 @@ std::shared_ptr<const Snapshot> rebased(const Snapshot& s,
     auto delta = std::make_shared<DeltaLists>(*next->delta);
     const size_t d = size_t(next->base->d);
     for (size_t l = 0; l < s.delta->size() && l < delta->size(); l++) {
-        if (!(*s.delta)[l]) continue;
+        if (!s.delta->get(l)) continue;
         auto later = std::make_shared<DeltaChunk>();
-        for (const auto& c : *(*s.delta)[l]) {
+        for (const auto& c : *s.delta->get(l)) {
             for (size_t i = 0; i < c->size(); i++) {
                 if (c->seqs[i] <= merged_seq) continue;
                 later->x.insert(later->x.end(), c->x.begin() + i * d, c->x.begin() + (i + 1) * d);
@@ -307,7 +318,7 @@ std::shared_ptr<const Snapshot> rebased(const Snapshot& s,
         }
         if (!later->size()) continue;
         next->delta_size += later->size();
-        (*delta)[l] = std::make_shared<DeltaList>(DeltaList{std::move(later)});
+        delta->set(l, std::make_shared<DeltaList>(DeltaList{std::move(later)}));
     }
     next->delta = std::move(delta);
     return next;

@@ -33,9 +33,24 @@ struct DeltaChunk {
 using DeltaList = std::vector<std::shared_ptr<const DeltaChunk>>;
 /// The delta by list: for an IndexIVF base one list per inverted list (the vectors the
 /// base's quantizer assigns there), so that a search reads only the lists it probes and
-/// an add copies only the few lists it touches; for other bases a single list. Null
-/// entries are empty lists.
-using DeltaLists = std::vector<std::shared_ptr<const DeltaList>>;
+/// an add copies only the few lists it touches; for other bases a single list. The list
+/// pointers sit in blocks of kBlock shared copy-on-write, so a copy with some lists
+/// replaced costs nlist / kBlock pointers plus the touched blocks, not nlist pointers
+/// (IVF65536 is common). Never modified once published; set() is for building a copy.
+class DeltaLists {
+  public:
+    explicit DeltaLists(size_t nlist);
+    size_t size() const { return nlist_; }
+    /// List l (< size()), or null when empty.
+    const DeltaList* get(size_t l) const { return (*blocks_[l / kBlock])[l % kBlock].get(); }
+    void set(size_t l, std::shared_ptr<const DeltaList> list);
+
+  private:
+    static constexpr size_t kBlock = 64;
+    using Block = std::vector<std::shared_ptr<const DeltaList>>;  // kBlock entries
+    size_t nlist_;
+    std::vector<std::shared_ptr<const Block>> blocks_;
+};
 
 using Tombstones = std::unordered_map<int64_t, uint64_t>;
 
