@@ -82,6 +82,17 @@ if [[ "${FAISS_CHECK_USE_DEBS:-0}" == 1 ]] || ! have_system_lib libopenblas || (
   say "unpacked ${#debs[@]} .deb files into $prefix"
 fi
 
+# cuBLAS outside the toolkit (a compiler-only CUDA image): take PyTorch's wheel copy.
+nvcc_path="$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)"
+cuda_root="$(dirname "$(dirname "$nvcc_path")")"
+if [[ ! -f "$cuda_root/include/cublas_v2.h" ]]; then
+  header="$(find /usr /opt -name cublas_v2.h 2> /dev/null | head -1)"
+  if [[ -n "$header" ]]; then
+    cmake_args+=(-DFAISS_CUBLAS_ROOT="$(dirname "$(dirname "$header")")")
+    say "cuBLAS from $(dirname "$(dirname "$header")")"
+  fi
+fi
+
 # --- Build --------------------------------------------------------------------------
 generator=()
 launcher=()
