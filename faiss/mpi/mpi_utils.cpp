@@ -69,7 +69,7 @@ void agree(MPI_Comm comm, const std::exception_ptr& error) {
         message += " (and " + std::to_string(nfailed - 1) + " other rank" +
                    (nfailed > 2 ? "s" : "") + " failed)";
     }
-    throw FaissException(ErrorCode(icode), message, __func__, __FILE__, __LINE__);
+    throw CollectiveError(ErrorCode(icode), message, __func__, __FILE__, __LINE__);
 }
 
 void run_collectively(MPI_Comm comm, const std::function<void()>& fn) {

@@ -30,12 +30,20 @@
 
 namespace faiss::mpi {
 
+/// The FaissException that agree() throws: the same code and message on every rank of
+/// the communicator, so that the ranks may leave together (a caller that sees another
+/// exception type knows the other ranks may not have failed and should abort_job()).
+class CollectiveError : public FaissException {
+  public:
+    using FaissException::FaissException;
+};
+
 /// This process's rank in comm / the number of ranks of comm.
 int comm_rank(MPI_Comm comm);
 int comm_size(MPI_Comm comm);
 
 /// Collective. Every rank passes the error of its local step (null when it succeeded).
-/// Returns when all succeeded; otherwise every rank throws a FaissException with the
+/// Returns when all succeeded; otherwise every rank throws a CollectiveError with the
 /// error code and message of the lowest failing rank, prefixed "rank R of N: " (and
 /// "(and M other ranks failed)" when several did), so that the ranks leave together and
 /// the failing rank is named in every log.
