@@ -43,12 +43,13 @@ std::string class_name(const Index& index) {
     return name;
 }
 
-[[noreturn]] void throw_unsupported(const char* direction, const Index& index) {
-    FAISS_THROW_CODE(unsupported,
-                     "%s: %s has no GPU version in this library (convertible: IndexFlat, "
-                     "IndexFlatL2, IndexFlatIP, and IndexIDMap, IndexIDMap2, "
-                     "IndexPreTransform around one of them)",
-                     direction, class_name(index).c_str());
+[[noreturn]] void throw_unsupported(const Index& index) {
+    FAISS_THROW_CODE(
+        unsupported,
+        "index_cpu_to_gpu: %s has no GPU version in this library (convertible: IndexFlat, "
+        "IndexFlatL2, IndexFlatIP, and IndexIDMap, IndexIDMap2, "
+        "IndexPreTransform around one of them)",
+        class_name(index).c_str());
 }
 
 bool is_flat(const Index& index) {
@@ -183,7 +184,7 @@ struct ToGpu {
             return flat(*flat_to_cpu(static_cast<const GpuIndexFlat&>(index)));
         }
         if (auto out = convert_wrapper(index, *this)) return out;
-        throw_unsupported("index_cpu_to_gpu", index);
+        throw_unsupported(index);
     }
 };
 
@@ -191,7 +192,9 @@ struct ToCpu {
     std::unique_ptr<Index> operator()(const Index& index) const {
         if (is_gpu_flat(index)) return flat_to_cpu(static_cast<const GpuIndexFlat&>(index));
         if (auto out = convert_wrapper(index, *this)) return out;
-        if (isGpuIndex(&index)) throw_unsupported("index_gpu_to_cpu", index);
+        FAISS_REQUIRE(!isGpuIndex(&index), unsupported,
+                      "index_gpu_to_cpu: %s has no CPU counterpart in this library",
+                      class_name(index).c_str());
         // A CPU part: copied as it is.
         return std::unique_ptr<Index>(clone_index(&index));
     }
