@@ -32,8 +32,18 @@
 %ignore faiss::gpu::GpuMemoryReservation;
 %ignore faiss::gpu::StandardGpuResources::getMemoryInfo;
 %ignore faiss::gpu::StandardGpuResourcesImpl::getMemoryInfo;
-%ignore faiss::gpu::GpuIndexFlat::GpuIndexFlat(std::shared_ptr<faiss::gpu::GpuResources>, const faiss::IndexFlat*, faiss::gpu::GpuIndexFlatConfig);
-%ignore faiss::gpu::GpuIndexFlat::GpuIndexFlat(std::shared_ptr<faiss::gpu::GpuResources>, int, faiss::MetricType, faiss::gpu::GpuIndexFlatConfig);
+// The constructors taking a std::shared_ptr<GpuResources> (Python passes a provider),
+// with and without their defaulted config argument.
+%define FAISS_PY_IGNORE_SHARED_CTOR(Class, ...)
+%ignore faiss::gpu::Class::Class(std::shared_ptr<GpuResources>, __VA_ARGS__, GpuIndexFlatConfig);
+%ignore faiss::gpu::Class::Class(std::shared_ptr<GpuResources>, __VA_ARGS__);
+%enddef
+FAISS_PY_IGNORE_SHARED_CTOR(GpuIndexFlat, const faiss::IndexFlat*)
+FAISS_PY_IGNORE_SHARED_CTOR(GpuIndexFlat, int, faiss::MetricType)
+FAISS_PY_IGNORE_SHARED_CTOR(GpuIndexFlatL2, faiss::IndexFlatL2*)
+FAISS_PY_IGNORE_SHARED_CTOR(GpuIndexFlatL2, int)
+FAISS_PY_IGNORE_SHARED_CTOR(GpuIndexFlatIP, faiss::IndexFlatIP*)
+FAISS_PY_IGNORE_SHARED_CTOR(GpuIndexFlatIP, int)
 
 %newobject faiss::gpu::index_cpu_to_gpu;
 %newobject faiss::gpu::index_gpu_to_cpu;
