@@ -126,6 +126,10 @@ def test_knn_gpu_checks_arguments_first(rng):
         faiss.knn_gpu(None, x, x, 0)
     with pytest.raises(TypeError, match="float32 or float16"):
         faiss.knn_gpu(None, x.astype(np.complex64), x, 1)
+    with pytest.raises(ValueError, match="memory limits must be >= 0"):
+        faiss.knn_gpu(None, x, x, 1, vectorsMemoryLimit=-1)
+    with pytest.raises(ValueError, match=r"D must have shape \(10, 3\)"):
+        faiss.knn_gpu(None, x, x, 3, D=np.empty((10, 2), dtype=np.float32))
 
 
 @no_device
@@ -257,6 +261,10 @@ def test_knn_gpu(res, rng):
     D2, I2 = faiss.knn_gpu(res, np.asfortranarray(xq), np.asfortranarray(xb), 8, I=I32)
     assert I2 is I32
     np.testing.assert_array_equal(I2, I)
+    # Small memory limits: the database and queries go to the device in pieces.
+    D3, I3 = faiss.knn_gpu(res, xq, xb, 8, vectorsMemoryLimit=100 * d * 4,
+                           queriesMemoryLimit=16 * d * 4 + 16 * 8 * 12)
+    np.testing.assert_array_equal(I3, I)
     # Inner product, float16 inputs.
     Dr, Ir = faiss.knn(xq, xb, 8, metric=faiss.METRIC_INNER_PRODUCT)
     _, I = faiss.knn_gpu(res, xq.astype(np.float16), xb.astype(np.float16), 8,
