@@ -35,6 +35,11 @@ def test_get_num_gpus():
         assert NGPU == 0
 
 
+def test_gpu_sync_all_devices():
+    # A no-op without devices (and in a CPU-only build, as in faiss-cpu).
+    faiss.gpu_sync_all_devices()
+
+
 def test_compile_options_name_the_backend():
     assert ("GPU" in faiss.get_compile_options().split()) == HAVE_GPU
 
