@@ -167,7 +167,11 @@ lrand = randint
 
 
 def get_compile_options():
-    """Faiss-style summary of the SIMD build: every level is compiled in and dispatched
-    at run time (DD), followed by the level in use, e.g. "OPTIMIZE DD AVX2"."""
+    """Faiss-style summary of the build: every SIMD level is compiled in and dispatched
+    at run time (DD), followed by the level in use, then GPU when the CUDA backend is
+    built in, e.g. "OPTIMIZE DD AVX2" or "OPTIMIZE DD AVX2 GPU"."""
     level = swigfaiss.simd_level_name()
-    return "OPTIMIZE DD " + ("GENERIC" if level == "scalar" else level.upper())
+    options = "OPTIMIZE DD " + ("GENERIC" if level == "scalar" else level.upper())
+    if hasattr(swigfaiss, "StandardGpuResources"):
+        options += " GPU"
+    return options
