@@ -2,6 +2,7 @@
 // top-k merge as an MPI reduction operator.
 #include <faiss/mpi/ShardedSearch.h>
 
+#include <faiss/IndexFlatCodes.h>
 #include <faiss/IndexIDMap.h>
 #include <faiss/IndexIVF.h>
 #include <faiss/internal/checks.h>
@@ -78,6 +79,21 @@ void tree_merge(MPI_Comm comm, int root, std::vector<uint8_t>& buf, std::vector<
     }
 }
 
+/// Fingerprint of an IVF coarse quantizer, so that ranks route only when they share it:
+/// FNV-1a over the codes of a flat quantizer (the usual case), ntotal and d otherwise.
+uint64_t quantizer_fingerprint(const IndexIVF& ivf) {
+    uint64_t h = 1469598103934665603ULL;
+    auto mix = [&h](const uint8_t* p, size_t n) {
+        for (size_t i = 0; i < n; i++)
+            h = (h ^ p[i]) * 1099511628211ULL;
+    };
+    const int64_t shape[2] = {ivf.quantizer->ntotal, ivf.quantizer->d};
+    mix(reinterpret_cast<const uint8_t*>(shape), sizeof(shape));
+    if (auto* flat = dynamic_cast<const IndexFlatCodes*>(ivf.quantizer))
+        mix(flat->codes.data(), size_t(flat->ntotal) * flat->code_size);
+    return h;
+}
+
 bool shard_stores_ids(const Index& index) {
     return try_extract_index_ivf(&index) != nullptr ||
            dynamic_cast<const IndexIDMap*>(&index) != nullptr;
@@ -109,16 +125,22 @@ ShardedSearch::ShardedSearch(MPI_Comm comm, const Index* shard, ShardLabels labe
         FAISS_REQUIRE(shard != nullptr, invalid_argument, "ShardedSearch: null shard");
     });
     const auto* ivf = dynamic_cast<const IndexIVF*>(shard);
-    int64_t mine[4] = {shard->d, int64_t(shard->metric_type), ivf != nullptr,
-                       ivf ? int64_t(ivf->nlist) : 0};
-    int64_t lo[4], hi[4];
-    MPI_Allreduce(mine, lo, 4, MPI_INT64_T, MPI_MIN, comm);
-    MPI_Allreduce(mine, hi, 4, MPI_INT64_T, MPI_MAX, comm);
+    uint64_t fp = 0;
+    run_collectively(comm, [&] {
+        if (ivf && ivf->quantizer) fp = quantizer_fingerprint(*ivf);
+    });
+    int64_t mine[5] = {shard->d, int64_t(shard->metric_type), ivf != nullptr && ivf->quantizer,
+                       ivf ? int64_t(ivf->nlist) : 0, int64_t(fp >> 1)};
+    int64_t lo[5], hi[5];
+    MPI_Allreduce(mine, lo, 5, MPI_INT64_T, MPI_MIN, comm);
+    MPI_Allreduce(mine, hi, 5, MPI_INT64_T, MPI_MAX, comm);
     FAISS_REQUIRE(lo[0] == hi[0] && lo[1] == hi[1], invalid_argument,
                   "ShardedSearch: the shards differ in dimension (%lld..%lld) or metric "
                   "(%lld..%lld)",
                   (long long)lo[0], (long long)hi[0], (long long)lo[1], (long long)hi[1]);
-    routed_ = lo[2] == 1 && lo[3] == hi[3];
+    // Routing needs one coarse quantizer for all; IVF shards trained apart still give
+    // the right results on the generic path (each assigns its own lists).
+    routed_ = lo[2] == 1 && lo[3] == hi[3] && lo[4] == hi[4];
     const int64_t before = exclusive_prefix_sum(comm, shard->ntotal, &ntotal_);
     const bool offset = labels == ShardLabels::rank_offset ||
                         (labels == ShardLabels::automatic && !shard_stores_ids(*shard));

@@ -10,7 +10,8 @@
 //
 // Any index type works as a shard (loaded normally or memory-mapped with IO_FLAG_MMAP):
 // the generic path runs shard->search on every rank. When every shard is an IndexIVF
-// (top level) the search is routed: root assigns the queries to their nprobe lists once
+// (top level) with the same coarse quantizer (compared by a fingerprint of its
+// centroids) the search is routed: root assigns the queries to their nprobe lists once
 // with its quantizer (every shard holds the same quantizer), the assignment is
 // broadcast with the queries, and a rank scans a query only when one of its probed lists
 // is non-empty there (search_preassigned on those lists). With shards made by
