@@ -137,6 +137,15 @@ def test_knn_gpu_checks_arguments_first(rng):
         faiss.knn_gpu(None, x, x, 3, D=np.empty((10, 2), dtype=np.float32))
 
 
+def test_kmeans_gpu_true_without_device_stays_on_cpu(rng):
+    if NGPU > 0:
+        pytest.skip("a CUDA device is present")
+    km = faiss.Kmeans(8, 4, niter=3, gpu=True)
+    assert km.gpu == 0
+    km.train(_data(rng, 400, 8))
+    assert isinstance(km.index, faiss.IndexFlatL2)
+
+
 @no_device
 def test_no_device_errors():
     with pytest.raises(RuntimeError, match="no CUDA device"):
@@ -251,6 +260,21 @@ def test_index_cpu_to_all_gpus(rng):
         return
     gpu = faiss.index_cpu_to_all_gpus(cpu)
     assert isinstance(gpu, faiss.GpuIndexFlatL2) and gpu.ntotal == 100
+
+
+@needs_device
+def test_kmeans_on_gpu(rng):
+    x = _data(rng, 5000, 16)
+    init = x[:20].copy()
+    cpu = faiss.Kmeans(16, 20, niter=5, max_points_per_centroid=1000)
+    gpu = faiss.Kmeans(16, 20, niter=5, max_points_per_centroid=1000, gpu=True)
+    cpu.train(x, init_centroids=init)
+    gpu.train(x, init_centroids=init)
+    assert isinstance(gpu.index, faiss.GpuIndexFlatL2)
+    assert abs(gpu.obj[-1] - cpu.obj[-1]) <= 1e-2 * cpu.obj[-1]
+    _, I = gpu.assign(x[:100])
+    _, Ir = cpu.assign(x[:100])
+    assert (I == Ir).mean() > 0.9
 
 
 @needs_device
