@@ -289,11 +289,11 @@ def test_knn_gpu(res, rng):
     I32 = np.empty((60, 8), dtype=np.int32)
     D2, I2 = faiss.knn_gpu(res, np.asfortranarray(xq), np.asfortranarray(xb), 8, I=I32)
     assert I2 is I32
-    np.testing.assert_array_equal(I2, I)
+    assert (I2 == I).mean() > 0.999   # another GEMM layout: near-ties may swap
     # Small memory limits: the database and queries go to the device in pieces.
     D3, I3 = faiss.knn_gpu(res, xq, xb, 8, vectorsMemoryLimit=100 * d * 4,
                            queriesMemoryLimit=16 * d * 4 + 16 * 8 * 12)
-    np.testing.assert_array_equal(I3, I)
+    assert (I3 == I).mean() > 0.999
     # Inner product, float16 inputs.
     Dr, Ir = faiss.knn(xq, xb, 8, metric=faiss.METRIC_INNER_PRODUCT)
     _, I = faiss.knn_gpu(res, xq.astype(np.float16), xb.astype(np.float16), 8,
