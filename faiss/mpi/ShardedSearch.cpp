@@ -220,23 +220,40 @@ void ShardedSearch::search(idx_t n, const float* x, idx_t k, float* distances, i
     });
     broadcast_raw(comm_, xq.data(), xq.size() * sizeof(float), root);
 
-    // Routed IVF: root assigns the queries to lists once for every rank.
+    // Routed IVF: the queries are assigned to lists once, each rank taking an even slice
+    // with its copy of the (shared) quantizer, and every rank gathers all assignments.
     size_t nprobe = 0;
     std::vector<idx_t> assign;
     std::vector<float> cdis;
     if (routed_) {
+        const int size = comm_size(comm_);
+        std::vector<int> counts(static_cast<size_t>(size)), displs(static_cast<size_t>(size));
         run_collectively(comm_, [&] {
             const auto& ivf = dynamic_cast<const IndexIVF&>(*shard_);
             const SearchParametersIVF p = ivf_params(ivf, params);
             nprobe = p.nprobe;
+            FAISS_REQUIRE(size_t(n) * nprobe * sizeof(idx_t) <= size_t(INT_MAX), invalid_argument,
+                          "a batch of %lld queries x nprobe %zu is too large: split it",
+                          (long long)n, nprobe);
             assign.resize(size_t(n) * nprobe);
             cdis.resize(size_t(n) * nprobe);
-            if (rank == root)
-                ivf.quantizer->search(n, xq.data(), idx_t(nprobe), cdis.data(), assign.data(),
+            for (int r = 0; r < size; r++) {
+                int64_t first, count;
+                even_split(n, r, size, &first, &count);
+                counts[size_t(r)] = int(count * int64_t(nprobe));
+                displs[size_t(r)] = int(first * int64_t(nprobe));
+            }
+            const size_t lo = size_t(displs[size_t(rank)]) / nprobe;
+            const size_t cnt = size_t(counts[size_t(rank)]) / nprobe;
+            if (cnt > 0)
+                ivf.quantizer->search(idx_t(cnt), xq.data() + lo * d, idx_t(nprobe),
+                                      cdis.data() + lo * nprobe, assign.data() + lo * nprobe,
                                       p.quantizer_params);
         });
-        broadcast_raw(comm_, assign.data(), assign.size() * sizeof(idx_t), root);
-        broadcast_raw(comm_, cdis.data(), cdis.size() * sizeof(float), root);
+        MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_INT64_T, assign.data(), counts.data(), displs.data(),
+                       MPI_INT64_T, comm_);
+        MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_FLOAT, cdis.data(), counts.data(), displs.data(),
+                       MPI_FLOAT, comm_);
     }
 
     const bool similarity = is_similarity_metric(shard_->metric_type);
