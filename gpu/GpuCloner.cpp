@@ -120,10 +120,6 @@ std::unique_ptr<Index> convert_wrapper(const Index& index, Convert&& convert) {
     return nullptr;
 }
 
-}  // namespace
-
-namespace {
-
 void check_device(int device) {
     FAISS_REQUIRE(device >= 0, invalid_argument, "device must be >= 0, got %d", device);
     const int count = getNumDevices();

@@ -21,16 +21,20 @@
 // Every result is a new object owned by the caller; the source is never modified.
 // Thread safety: the source index is only read, so it may be searched concurrently
 // with a copy; the GPU resources object follows its own contract (GpuResources.h).
+//
+// As in Faiss, this header also brings in GpuIndex.h, GpuClonerOptions.h and
+// clone_index.h, so code written against Faiss's include lines compiles unchanged.
 
 #include <faiss/Index.h>
+#include <faiss/clone_index.h>
 #include <faiss/gpu/GpuClonerOptions.h>
+#include <faiss/gpu/GpuIndex.h>
+#include <faiss/gpu/GpuIndicesOptions.h>
 
 #include <vector>
 
 namespace faiss {
 namespace gpu {
-
-class GpuResourcesProvider;
 
 /// A copy of gpu_index with every GPU index inside it replaced by its CPU version.
 /// @throws FaissException: invalid_argument for null; unsupported for a type that

@@ -83,10 +83,14 @@
 %inline %{
 /// Number of CUDA devices this process can use (0 when there is none).
 int get_num_gpus() { return faiss::gpu::getNumDevices(); }
+/// Block until every CUDA device is idle.
+void gpu_sync_all_devices() { faiss::gpu::synchronizeAllDevices(); }
 %}
 #else
 %inline %{
 /// Number of CUDA devices this process can use: always 0, this build has no GPU backend.
 int get_num_gpus() { return 0; }
+/// Nothing to wait for: this build has no GPU backend (as faiss-cpu).
+void gpu_sync_all_devices() {}
 %}
 #endif

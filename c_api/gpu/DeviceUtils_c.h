@@ -14,6 +14,9 @@ extern "C" {
  * no CUDA driver is installed: that is not an error). */
 int faiss_get_num_gpus(int* p_output);
 
+/** Block until every device is idle (cudaDeviceSynchronize on each). */
+int faiss_gpu_sync_all_devices(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -34,6 +34,16 @@ int faiss_StandardGpuResources_setTempMemory(FaissStandardGpuResources* res, siz
 /** Size in bytes of the pinned host buffer used for host <-> device copies. */
 int faiss_StandardGpuResources_setPinnedMemory(FaissStandardGpuResources* res, size_t size);
 
+/**
+ * Order the work of device on the user's stream (a cudaStream_t; not owned, must outlive
+ * its use). Not while other threads run work on the device.
+ */
+int faiss_StandardGpuResources_setDefaultStream(FaissStandardGpuResources* res, int device,
+                                                struct CUstream_st* stream);
+
+/** Order the work of every device on the legacy default (null) stream. */
+int faiss_StandardGpuResources_setDefaultNullStreamAllDevices(FaissStandardGpuResources* res);
+
 #ifdef __cplusplus
 }
 #endif

@@ -713,6 +713,7 @@ class ParameterSpace:
 # index_cpu_to_gpu / index_gpu_to_cpu exist only in a build with FAISS_ENABLE_GPU=ON
 # (faiss.gpu_wrappers.GPU_ONLY_NAMES), as in faiss-cpu versus faiss-gpu.
 def get_num_gpus() -> int: ...
+def gpu_sync_all_devices() -> None: ...
 def knn_gpu(res: StandardGpuResources, xq: ArrayLike, xb: ArrayLike, k: int,
             D: Optional[FloatArray] = ..., I: Optional[npt.NDArray[Any]] = ...,
             metric: int = ..., device: int = ..., use_cuvs: bool = ...,

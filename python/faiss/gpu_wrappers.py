@@ -113,8 +113,9 @@ def knn_gpu(res, xq, xb, k, D=None, I=None, metric=swigfaiss.METRIC_L2, device=-
     without an index (bfKnn). res: StandardGpuResources. xq, xb: float32 or float16
     arrays, row- or column-major. Returns D (nq, k) float32 and I (nq, k) int64 (or the
     int32 I given), as index.search. device -1: the current CUDA device.
-    vectorsMemoryLimit / queriesMemoryLimit are accepted for Faiss compatibility: the
-    library tiles by its own temporary-memory budget. use_cuvs must be False."""
+    vectorsMemoryLimit / queriesMemoryLimit (bytes, 0 = automatic) cap the device memory
+    given to a piece of xb / xq (bfKnn_tiling); by default the library tiles by its
+    temporary-memory budget. use_cuvs must be False (this library has no cuVS path)."""
     _require_gpu_build("knn_gpu")
     xq, xq_row_major, xq_type = _distance_input(xq, "xq")
     xb, xb_row_major, xb_type = _distance_input(xb, "xb")
@@ -150,7 +151,15 @@ def knn_gpu(res, xq, xb, k, D=None, I=None, metric=swigfaiss.METRIC_L2, device=-
     args.outIndices = swig_ptr(I)
     args.outIndicesType = indices_type
     args.device = check.integer(device, "device")
-    # The inputs stay referenced by this frame until bfKnn returns, and bfKnn returns
+    vectors_limit = check.integer(vectorsMemoryLimit, "vectorsMemoryLimit")
+    queries_limit = check.integer(queriesMemoryLimit, "queriesMemoryLimit")
+    if vectors_limit < 0 or queries_limit < 0:
+        raise ValueError(f"memory limits must be >= 0, got {vectors_limit} and "
+                         f"{queries_limit}")
+    # The inputs stay referenced by this frame until the call returns, and it returns
     # once the results are in D and I (host memory): no stream synchronisation needed.
-    swigfaiss.bfKnn(res, args)
+    if vectors_limit > 0 or queries_limit > 0:
+        swigfaiss.bfKnn_tiling(res, args, vectors_limit, queries_limit)
+    else:
+        swigfaiss.bfKnn(res, args)
     return D, I

@@ -104,6 +104,60 @@ static void test_bad_arguments(void) {
     faiss_Index_free(flat);
 }
 
+/* The resource accessors check their handles before touching a device. */
+static void test_resource_accessors_check_arguments(void) {
+    FaissGpuResources* g = NULL;
+    struct CUstream_st* stream = NULL;
+    struct cublasContext* handle = NULL;
+    void* data = NULL;
+    size_t size = 0;
+    CHECK_FAIL(faiss_GpuResourcesProvider_getResources(NULL, &g), FAISS_ERROR_INVALID_ARGUMENT,
+               "provider is null");
+    CHECK_FAIL(faiss_GpuResources_initializeForDevice(NULL, 0), FAISS_ERROR_INVALID_ARGUMENT,
+               "res is null");
+    CHECK_FAIL(faiss_GpuResources_getDefaultStream(NULL, 0, &stream), FAISS_ERROR_INVALID_ARGUMENT,
+               "res is null");
+    CHECK_FAIL(faiss_GpuResources_getBlasHandleCurrentDevice(NULL, &handle),
+               FAISS_ERROR_INVALID_ARGUMENT, "res is null");
+    CHECK_FAIL(faiss_GpuResources_getPinnedMemory(NULL, &data, &size), FAISS_ERROR_INVALID_ARGUMENT,
+               "res is null");
+    CHECK_FAIL(faiss_GpuResources_syncDefaultStreamCurrentDevice(NULL),
+               FAISS_ERROR_INVALID_ARGUMENT, "res is null");
+    CHECK_FAIL(faiss_StandardGpuResources_setDefaultStream(NULL, 0, NULL),
+               FAISS_ERROR_INVALID_ARGUMENT, "res is null");
+    CHECK_FAIL(faiss_StandardGpuResources_setDefaultNullStreamAllDevices(NULL),
+               FAISS_ERROR_INVALID_ARGUMENT, "res is null");
+    CHECK(g == NULL && stream == NULL && handle == NULL);
+}
+
+/* The per-device resources behind a StandardGpuResources (needs a device). */
+static void test_resource_accessors(void) {
+    FaissStandardGpuResources* res = NULL;
+    FaissGpuResources* g = NULL;
+    struct CUstream_st* stream = NULL;
+    struct CUstream_st* copy_stream = NULL;
+    struct cublasContext* handle = NULL;
+    void* data = NULL;
+    size_t size = 0;
+    CHECK_OK(faiss_StandardGpuResources_new(&res));
+    CHECK_OK(faiss_GpuResourcesProvider_getResources(res, &g));
+    CHECK(g != NULL);
+    CHECK_OK(faiss_GpuResources_initializeForDevice(g, 0));
+    CHECK_OK(faiss_GpuResources_getBlasHandle(g, 0, &handle));
+    CHECK(handle != NULL);
+    CHECK_OK(faiss_GpuResources_getDefaultStream(g, 0, &stream));
+    CHECK_OK(faiss_GpuResources_getAsyncCopyStream(g, 0, &copy_stream));
+    CHECK(copy_stream != NULL);
+    CHECK_OK(faiss_GpuResources_getPinnedMemory(g, &data, &size));
+    CHECK((data == NULL) == (size == 0));
+    CHECK_OK(faiss_GpuResources_syncDefaultStream(g, 0));
+    CHECK_OK(faiss_GpuResources_syncDefaultStreamCurrentDevice(g));
+    CHECK_OK(faiss_gpu_sync_all_devices());
+    CHECK_FAIL(faiss_GpuResources_getDefaultStream(g, 0, NULL), FAISS_ERROR_INVALID_ARGUMENT,
+               "p_stream is null");
+    faiss_StandardGpuResources_free(res);
+}
+
 /* With a resources object (needs a device): the checks that follow the provider's. */
 static void test_bad_arguments_with_resources(void) {
     FaissStandardGpuResources* res = NULL;
@@ -253,6 +307,7 @@ void suite_gpu(void) {
     RUN(test_device_count);
     RUN(test_cloner_options);
     RUN(test_bad_arguments);
+    RUN(test_resource_accessors_check_arguments);
     RUN(test_gpu_to_cpu_of_cpu_index_copies);
     if (num_gpus() == 0) {
         RUN(test_no_device_fails_with_cuda_error);
@@ -260,6 +315,7 @@ void suite_gpu(void) {
         return;
     }
     RUN(test_resources_setters);
+    RUN(test_resource_accessors);
     RUN(test_bad_arguments_with_resources);
     RUN(test_unsupported_type_is_named);
     RUN(test_round_trip_l2);
