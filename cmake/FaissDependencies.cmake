@@ -20,3 +20,9 @@ if(NOT FAISS_OPENBLAS_LIBRARY)
   message(FATAL_ERROR "OpenBLAS not found: install libopenblas-openmp-dev (scripts/install_deps.sh does)")
 endif()
 message(STATUS "faiss: BLAS/LAPACK from ${FAISS_OPENBLAS_LIBRARY}")
+
+# The optional MPI component (faiss/mpi, tools, tests) uses MPI's C interface.
+if(FAISS_ENABLE_MPI)
+  find_package(MPI REQUIRED COMPONENTS C)
+  message(STATUS "faiss: MPI ${MPI_C_VERSION}, launcher ${MPIEXEC_EXECUTABLE}")
+endif()

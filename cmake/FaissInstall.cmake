@@ -8,11 +8,21 @@ install(TARGETS faiss EXPORT faiss-targets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
+# faiss/mpi headers only with the MPI component (libfaiss_mpi).
+set(_faiss_mpi_headers_exclude PATTERN "mpi" EXCLUDE)
+if(TARGET faiss_mpi)
+  set(_faiss_mpi_headers_exclude)
+  install(TARGETS faiss_mpi EXPORT faiss-targets
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/faiss/
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/faiss
   FILES_MATCHING PATTERN "*.h"
   PATTERN "internal" EXCLUDE
-  PATTERN "kernels" EXCLUDE)
+  PATTERN "kernels" EXCLUDE
+  ${_faiss_mpi_headers_exclude})
 
 install(EXPORT faiss-targets NAMESPACE faiss::
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/faiss)

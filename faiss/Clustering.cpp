@@ -2,8 +2,10 @@
 // run. The steps themselves are in faiss/internal/kmeans_steps.h.
 #include <faiss/Clustering.h>
 
+#include <faiss/IndexFlat.h>
 #include <faiss/internal/checks.h>
 #include <faiss/internal/kmeans_steps.h>
+#include <faiss/internal/topk_search.h>
 #include <faiss/utils/distances.h>
 #include <faiss/utils/progress.h>
 
@@ -13,6 +15,7 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <typeinfo>
 
 namespace faiss {
 
@@ -22,6 +25,21 @@ namespace {
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// The plain flat indexes, searched here through the exact engine directly: their
+// search() is exactly that engine, and calling it directly lets the training points'
+// norms be computed once per train() instead of once per iteration. Subclasses may
+// override search(), so they go through it.
+const IndexFlat* plain_flat_index(const Index& index) {
+    const std::type_info& t = typeid(index);
+    if (t != typeid(IndexFlat) && t != typeid(IndexFlatL2) && t != typeid(IndexFlatIP)) {
+        return nullptr;
+    }
+    if (index.metric_type != METRIC_L2 && index.metric_type != METRIC_INNER_PRODUCT) {
+        return nullptr;
+    }
+    return static_cast<const IndexFlat*>(&index);
 }
 
 }  // namespace
@@ -44,6 +62,12 @@ struct Clustering::RunState {
     bool similarity = false;  // index metric: larger is better
     std::vector<float> dis;
     std::vector<idx_t> assign;
+    const IndexFlat* flat = nullptr;  // the index, when plain_flat_index accepts it
+    std::vector<float> x_norms;       // ||x_i||^2 for a flat L2 index, else empty
+    // Unweighted runs keep the cluster sums of the previous assignment and move only the
+    // points that changed cluster (see CentroidSums::move); null at the start of a run.
+    std::unique_ptr<km::CentroidSums> sums;
+    std::vector<idx_t> prev_assign;
     std::chrono::steady_clock::time_point t0;
     double t_search = 0;
     int redo = 0;  // current run, for the empty-cluster split stream
@@ -63,7 +87,18 @@ double Clustering::assign_and_accumulate(RunState& s, Index& index, size_t c0,
     // One search call for all points: every call costs the index a thread team and
     // its own set-up, which a blocked loop would pay many times per iteration.
     const auto ts = std::chrono::steady_clock::now();
-    index.search(s.n, s.x, 1, s.dis.data(), s.assign.data());
+    if (s.flat) {
+        internal::ExactDatabase db;
+        db.d = d;
+        db.nb = size_t(s.flat->ntotal);
+        db.xb = s.flat->get_xb();
+        db.metric = s.flat->metric_type;
+        internal::exact_nearest(db, size_t(s.n), s.x,
+                                s.x_norms.empty() ? nullptr : s.x_norms.data(), s.dis.data(),
+                                s.assign.data());
+    } else {
+        index.search(s.n, s.x, 1, s.dis.data(), s.assign.data());
+    }
     s.t_search += seconds_since(ts);
     double obj = 0;
     for (idx_t i = 0; i < s.n; i++) {
@@ -74,12 +109,17 @@ double Clustering::assign_and_accumulate(RunState& s, Index& index, size_t c0,
                       (long long)a, (long long)i, k);
         obj += (s.weights ? double(s.weights[i]) : 1.0) * double(s.dis[i]);
     }
-    std::vector<size_t> owned(k - c0);
-    for (size_t c = c0; c < k; c++)
-        owned[c - c0] = c;
-    km::CentroidSums sums(d, k, std::move(owned));
-    sums.add(size_t(s.n), s.x, s.weights, s.assign.data());
-    sums.write_means(centroids_out);
+    if (s.sums && !s.weights) {
+        s.sums->move(size_t(s.n), s.x, nullptr, s.prev_assign.data(), s.assign.data());
+    } else {
+        std::vector<size_t> owned(k - c0);
+        for (size_t c = c0; c < k; c++)
+            owned[c - c0] = c;
+        s.sums = std::make_unique<km::CentroidSums>(d, k, std::move(owned));
+        s.sums->add(size_t(s.n), s.x, s.weights, s.assign.data());
+    }
+    if (!s.weights) s.prev_assign = s.assign;
+    s.sums->write_means(centroids_out);
     return obj;
 }
 
@@ -112,6 +152,7 @@ void Clustering::lloyd_iteration(RunState& s, int iter, Index& index) {
 
 double Clustering::run_once(RunState& s, int redo, Index& index) {
     s.redo = redo;
+    s.sums.reset();
     centroids.resize(k * d);
     std::copy(s.input_centroids.begin(), s.input_centroids.end(), centroids.begin());
     const uint64_t init_seed = uint64_t(int64_t(seed)) + 1 + uint64_t(redo) * 15486557ULL;
@@ -190,6 +231,11 @@ void Clustering::train(idx_t n, const float* x, Index& index, const float* x_wei
     }
     s.dis.resize(size_t(s.n));
     s.assign.resize(size_t(s.n));
+    s.flat = plain_flat_index(index);
+    if (s.flat && s.flat->metric_type == METRIC_L2) {
+        s.x_norms.resize(size_t(s.n));
+        fvec_norms_L2sqr(s.x_norms.data(), s.x, d, size_t(s.n));
+    }
     iteration_stats.clear();
 
     std::vector<float> best_centroids;

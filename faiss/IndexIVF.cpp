@@ -6,6 +6,7 @@
 #include <faiss/internal/checks.h>
 #include <faiss/internal/index_checks.h>
 #include <faiss/internal/omp_exceptions.h>
+#include <faiss/io/MappedInvertedLists.h>
 #include <faiss/utils/progress.h>
 
 #include <algorithm>
@@ -105,9 +106,20 @@ void IndexIVF::check_ready() const {
     FAISS_REQUIRE(invlists != nullptr, invalid_argument, "the IVF index has no inverted lists");
 }
 
+void IndexIVF::check_retrainable() const {
+    const auto* mapped = dynamic_cast<const MappedInvertedLists*>(invlists);
+    FAISS_REQUIRE(!(mapped && mapped->read_only && !mapped->in_memory), unsupported,
+                  "train: this IVF index is memory-mapped read-only (loaded with IO_FLAG_MMAP | "
+                  "IO_FLAG_READ_ONLY) and holds %lld vectors encoded with its current "
+                  "quantizer. To retrain, read it without IO_FLAG_READ_ONLY or copy it with "
+                  "clone_index()",
+                  (long long)ntotal);
+}
+
 void IndexIVF::train(idx_t n, const float* x) {
     internal::check_vectors(*this, n, x, "training");
     check_ready();
+    check_retrainable();
     ProgressScope progress("IndexIVF::train", 2);
     train_q1(size_t(n), x, verbose, metric_type);
     progress.update(1);

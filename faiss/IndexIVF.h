@@ -268,6 +268,10 @@ struct IndexIVF : Index, Level1Quantizer {
 
   protected:
     void check_ready() const;
+    /// Throws FaissException (unsupported) when the lists are a read-only memory mapping
+    /// (IO_FLAG_MMAP | IO_FLAG_READ_ONLY): retraining would leave the stored codes encoded
+    /// with the old quantizer or codec.
+    void check_retrainable() const;
     size_t effective_nprobe(const SearchParameters* params) const;
     void search_one_parallel(const float* x, idx_t k, const idx_t* assign, const float* cdis,
                              size_t nprobe, float* heap_s, idx_t* heap_i, bool store_pairs,

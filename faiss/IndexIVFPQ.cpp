@@ -271,6 +271,7 @@ IndexIVFPQ::IndexIVFPQ() {
 void IndexIVFPQ::train(idx_t n, const float* x) {
     internal::check_vectors(*this, n, x, "training");
     check_ready();
+    check_retrainable();
     const bool q_trained = quantizer->is_trained && size_t(quantizer->ntotal) == nlist;
     const size_t needed = std::max(q_trained ? size_t(0) : nlist, pq.ksub);
     FAISS_REQUIRE(size_t(n) >= needed, invalid_argument,

@@ -30,9 +30,11 @@ done
 # implementation. python3-venv/python3-pip: the project venv. swig: Python bindings.
 # libcpp-httplib-dev, nlohmann-json3-dev, pkg-config: HTTP and JSON of `faiss-cli serve`.
 # libbenchmark-dev: Google Benchmark, for the micro-benchmarks (benchs/micro).
+# openmpi-bin libopenmpi-dev: Open MPI, for the MPI component (faiss/mpi, faiss-cli mpi-*).
 apt_packages=(g++ cmake make libopenblas-openmp-dev libgtest-dev libbenchmark-dev
               python3 python3-venv python3-pip python3-dev swig
-              pkg-config libcpp-httplib-dev nlohmann-json3-dev)
+              pkg-config libcpp-httplib-dev nlohmann-json3-dev
+              openmpi-bin libopenmpi-dev)
 
 missing=()
 for pkg in "${apt_packages[@]}"; do

@@ -131,28 +131,62 @@ CentroidSums::CentroidSums(size_t d, size_t k, std::vector<size_t> clusters)
         slot_[clusters_[t]] = int64_t(t);
     sums_.assign(clusters_.size() * d, 0.0);
     wsum_.assign(clusters_.size(), 0.0);
+    members_.assign(clusters_.size(), 0);
+}
+
+void CentroidSums::accumulate(size_t s, const float* xi, double w) {
+    double* acc = sums_.data() + s * d_;
+    if (w == 1.0) {
+        for (size_t j = 0; j < d_; j++)
+            acc[j] += double(xi[j]);
+    } else {
+        for (size_t j = 0; j < d_; j++)
+            acc[j] += w * double(xi[j]);
+    }
+    wsum_[s] += w;
+    members_[s]++;
+}
+
+void CentroidSums::remove(size_t s, const float* xi, double w) {
+    double* acc = sums_.data() + s * d_;
+    if (--members_[s] == 0) {
+        std::fill(acc, acc + d_, 0.0);
+        wsum_[s] = 0;
+        return;
+    }
+    if (w == 1.0) {
+        for (size_t j = 0; j < d_; j++)
+            acc[j] -= double(xi[j]);
+    } else {
+        for (size_t j = 0; j < d_; j++)
+            acc[j] -= w * double(xi[j]);
+    }
+    wsum_[s] -= w;
 }
 
 void CentroidSums::add_range(size_t nb, const float* x, const float* weights, const idx_t* assign,
                              int64_t lo, int64_t hi) {
-    const size_t d = d_;
     for (size_t i = 0; i < nb; i++) {
         const int64_t s = slot_[assign[i]];
         if (s < lo || s >= hi) continue;
-        double* acc = sums_.data() + size_t(s) * d;
-        const float* xi = x + i * d;
-        if (weights) {
-            const double w = weights[i];
-            if (!(w > 0)) continue;
-            for (size_t j = 0; j < d; j++)
-                acc[j] += w * double(xi[j]);
-            wsum_[s] += w;
-        } else {
-            for (size_t j = 0; j < d; j++)
-                acc[j] += double(xi[j]);
-            wsum_[s] += 1;
-        }
+        const double w = weights ? double(weights[i]) : 1.0;
+        if (!(w > 0)) continue;
+        accumulate(size_t(s), x + i * d_, w);
     }
+}
+
+std::vector<int64_t> CentroidSums::split_list(const std::vector<int64_t>& count, size_t total,
+                                              int nt) const {
+    const int64_t nc = int64_t(clusters_.size());
+    std::vector<int64_t> bounds(size_t(nt) + 1, nc);
+    bounds[0] = 0;
+    int64_t seen = 0;
+    int part = 1;
+    for (int64_t s = 0; s < nc && part < nt; s++) {
+        seen += count[size_t(s)];
+        if (seen * nt >= int64_t(total) * part) bounds[size_t(part++)] = s + 1;
+    }
+    return bounds;
 }
 
 void CentroidSums::add(size_t nb, const float* x, const float* weights, const idx_t* assign) {
@@ -170,14 +204,7 @@ void CentroidSums::add(size_t nb, const float* x, const float* weights, const id
         const int64_t s = slot_[assign[i]];
         if (s >= 0) count[size_t(s)]++;
     }
-    std::vector<int64_t> bounds(size_t(nt) + 1, nc);
-    bounds[0] = 0;
-    int64_t seen = 0;
-    int part = 1;
-    for (int64_t s = 0; s < nc && part < nt; s++) {
-        seen += count[size_t(s)];
-        if (seen * nt >= int64_t(nb) * part) bounds[size_t(part++)] = s + 1;
-    }
+    const std::vector<int64_t> bounds = split_list(count, nb, nt);
 #pragma omp parallel num_threads(nt)
     {
         // The team may be smaller than asked: every part is still summed, by one thread.
@@ -186,10 +213,45 @@ void CentroidSums::add(size_t nb, const float* x, const float* weights, const id
     }
 }
 
+void CentroidSums::move(size_t nb, const float* x, const float* weights, const idx_t* old_assign,
+                        const idx_t* assign) {
+    const int64_t nc = int64_t(clusters_.size());
+    std::vector<size_t> moved;
+    std::vector<int64_t> count(size_t(nc) + 1, 0);
+    for (size_t i = 0; i < nb; i++) {
+        if (old_assign[i] == assign[i]) continue;
+        const double w = weights ? double(weights[i]) : 1.0;
+        if (!(w > 0)) continue;
+        moved.push_back(i);
+        for (const int64_t s : {slot_[old_assign[i]], slot_[assign[i]]})
+            if (s >= 0) count[size_t(s)]++;
+    }
+    // Per cluster, removals and additions happen in point order, by one thread.
+    auto run = [&](int64_t lo, int64_t hi) {
+        for (const size_t i : moved) {
+            const double w = weights ? double(weights[i]) : 1.0;
+            const int64_t from = slot_[old_assign[i]], to = slot_[assign[i]];
+            if (from >= lo && from < hi) remove(size_t(from), x + i * d_, w);
+            if (to >= lo && to < hi) accumulate(size_t(to), x + i * d_, w);
+        }
+    };
+    const int nt = omp_in_parallel() ? 1 : int(std::min<int64_t>(omp_get_max_threads(), nc));
+    if (nt <= 1 || moved.size() * d_ < (size_t(1) << 15)) {
+        run(0, nc);
+        return;
+    }
+    const std::vector<int64_t> bounds = split_list(count, 2 * moved.size(), nt);
+#pragma omp parallel num_threads(nt)
+    {
+        for (int r = omp_get_thread_num(); r < nt; r += omp_get_num_threads())
+            run(bounds[size_t(r)], bounds[size_t(r) + 1]);
+    }
+}
+
 void CentroidSums::write_means(float* centroids) const {
     const int64_t nc = int64_t(clusters_.size());
     for (int64_t s = 0; s < nc; s++) {
-        if (wsum_[s] == 0) continue;
+        if (members_[s] == 0 || wsum_[s] == 0) continue;
         const double inv = 1.0 / wsum_[s];
         const double* acc = sums_.data() + size_t(s) * d_;
         float* c = centroids + clusters_[s] * d_;

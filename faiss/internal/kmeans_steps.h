@@ -74,16 +74,31 @@ class CentroidSums {
     /// Add the nb points x (nb x d) with their weights (nb, or null) and clusters
     /// (assign, nb ids < k); points of unlisted clusters or with weight 0 are skipped.
     void add(size_t nb, const float* x, const float* weights, const idx_t* assign);
+    /// Follow a reassignment of points already added: every point i < nb whose cluster
+    /// changed from old_assign[i] to assign[i] is subtracted from the old sum and added
+    /// to the new one (same x and weights as when added). Equals, up to double rounding,
+    /// a fresh add() with assign, at the cost of the moved points only (Lloyd iterations
+    /// move few once the first ones are done). A cluster left without points is reset
+    /// to exactly zero. With widely different weights the subtractions lose relative
+    /// precision on the clusters that keep the light points: prefer add() there.
+    void move(size_t nb, const float* x, const float* weights, const idx_t* old_assign,
+              const idx_t* assign);
     /// centroids[c] (k x d) = mean, for the listed clusters that received weight > 0.
     void write_means(float* centroids) const;
 
   private:
     void add_range(size_t nb, const float* x, const float* weights, const idx_t* assign, int64_t lo,
                    int64_t hi);
+    void accumulate(size_t s, const float* xi, double w);
+    void remove(size_t s, const float* xi, double w);
+    // Threads and contiguous parts of the list holding about as many of the counted
+    // points each (count[s]: points per list position).
+    std::vector<int64_t> split_list(const std::vector<int64_t>& count, size_t total, int nt) const;
     size_t d_;
     std::vector<size_t> clusters_;
     std::vector<int64_t> slot_;  // cluster id -> list position, -1 when not listed
     std::vector<double> sums_, wsum_;
+    std::vector<int64_t> members_;  // points of weight > 0 per list position
 };
 
 /// Reseed the clusters in [c0, k) that have no member (rule in faiss/Clustering.h): each

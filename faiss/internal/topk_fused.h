@@ -18,6 +18,7 @@
 // sums are carried over in `partial` between chunks, and only the last chunk scores.
 
 #include <cstddef>
+#include <cstdint>
 
 namespace faiss::internal {
 
@@ -64,6 +65,28 @@ struct FusedRowScanArgs {
     void* ctx;
 };
 
+/// Nearest database vector of each query (top-1), for many queries against a small
+/// packed database block (k-means assignment, coarse quantization): MR query rows are
+/// broadcast from their row-major storage against every panel of NR packed database
+/// vectors (panel p: bpack[(p * d + k) * NR + c]); the running minimum per lane stays in
+/// L1 and is reduced once per query and block. Scores as in FusedScanArgs; a score
+/// replaces best[i] only when strictly below it, so ties keep the smaller id and NaN
+/// never enters.
+struct FusedNearestArgs {
+    const float* xq;     ///< nq x d query rows
+    const float* qbias;  ///< nq, or null for zeros
+    size_t nq;
+    const float* bpack;  ///< npanels x d x NR
+    const float* bbias;  ///< npanels x NR
+    size_t d;
+    size_t npanels;
+    float alpha;
+    float floor;
+    int64_t id0;       ///< id of column 0 of the block
+    float* best;       ///< nq, in/out: best score so far (+inf before the first block)
+    int64_t* best_id;  ///< nq, in/out: its id (-1 before the first block)
+};
+
 /// One ISA's kernels; mr == 0 means none at this level (the engine uses sgemm and the
 /// distance kernels of faiss/utils/distances.h).
 struct FusedScanKernels {
@@ -75,6 +98,8 @@ struct FusedScanKernels {
     /// -<xq_q, xb_j> with inner_product, database rows visited in address order.
     void (*rows_scores)(const float* xq, size_t nq, const float* xb, size_t nb, size_t d,
                         bool inner_product, float* out);
+    /// Top-1 of every query against one database block (see FusedNearestArgs).
+    void (*nearest)(const FusedNearestArgs& args);
 };
 
 }  // namespace faiss::internal

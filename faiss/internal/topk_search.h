@@ -63,6 +63,13 @@ struct ExactDatabase {
 void exact_knn(const ExactDatabase& db, size_t nq, const float* xq, size_t k, float* distances,
                int64_t* labels);
 
+/// exact_knn with k = 1. qnorms: optional ||xq_i||^2 (nq values, used for L2 only), for
+/// callers that search the same queries repeatedly (k-means assignment). Many queries
+/// against a small database take a top-1 kernel (no heap, no per-tile query packing);
+/// its distances and labels are those of exact_knn.
+void exact_nearest(const ExactDatabase& db, size_t nq, const float* xq, const float* qnorms,
+                   float* distances, int64_t* labels);
+
 /// All database vectors closer than radius (similarity above radius for inner product)
 /// per query, published into result (result->nq must equal nq).
 void exact_range_search(const ExactDatabase& db, size_t nq, const float* xq, float radius,

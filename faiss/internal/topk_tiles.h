@@ -49,6 +49,14 @@ void sgemm_tile(const TileContext& ctx, const Tile& t, ResultSink& sink);
 /// Returns false (and does nothing) when the level has none.
 bool fused_tile(const TileContext& ctx, const Tile& t, ResultSink& sink);
 
+/// Top-1 of queries [0, nq) of ctx against the whole database with the current level's
+/// fused kernel, on up to nthreads threads: best (nq scores, smaller is better; +inf when
+/// no vector qualifies) and best_id (nq ids, -1 when none). ctx.qnorms is required for
+/// L2. Returns false (and does nothing) when the level has no kernel, the metric is not
+/// L2 or inner product, the database is empty or too large to pack whole.
+bool fused_nearest(const TileContext& ctx, size_t nq, size_t nthreads, float* best,
+                   int64_t* best_id);
+
 /// True when fused_tile can run at the current SIMD level.
 bool fused_kernel_available();
 

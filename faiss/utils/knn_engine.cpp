@@ -42,6 +42,9 @@ constexpr size_t kReservoirMinK = 128;
 constexpr size_t kReservoirBytes = size_t(256) << 20;
 // Memory allowed for the partial results of database parts.
 constexpr size_t kPartialResultBytes = size_t(64) << 20;
+// From this many queries on, top-1 searches take the fused top-1 kernel (below, the
+// tile engine's rows mode, which packs no database, is cheaper).
+constexpr size_t kNearestMinQueries = 256;
 
 struct Plan {
     bool gemm = false;
@@ -271,11 +274,39 @@ void run_plan(const ExactDatabase& db, size_t nq, const float* xq, const Plan& p
     });
 }
 
-}  // namespace
+// Threads for a search of nq queries (one when the work does not pay for a team).
+size_t search_threads(const ExactDatabase& db, size_t nq) {
+    if (omp_in_parallel()) return 1;
+    const double work = double(nq) * double(db.nb) * double(std::max<size_t>(db.d, 1));
+    return work < kParallelMinWork ? 1 : size_t(std::max(1, omp_get_max_threads()));
+}
 
-void exact_knn(const ExactDatabase& db, size_t nq, const float* xq, size_t k, float* distances,
-               int64_t* labels) {
-    if (nq == 0 || k == 0) return;
+// The top-1 kernel path; false when it does not apply.
+bool fused_nearest_search(const ExactDatabase& db, size_t nq, const float* xq, const float* qnorms,
+                          float* distances, int64_t* labels) {
+    const bool l2 = db.metric == METRIC_L2;
+    if (nq < kNearestMinQueries || db.nb == 0 || db.d == 0 || !fused_kernel_available() ||
+        (!l2 && db.metric != METRIC_INNER_PRODUCT)) {
+        return false;
+    }
+    const size_t nt = search_threads(db, nq);
+    std::vector<uint8_t> mask = selector_mask(db, nt);
+    std::vector<float> own_norms;
+    if (l2 && !qnorms) {
+        own_norms.resize(nq);
+        parallel_spans(nq, 4096, nt, [&](size_t i0, size_t i1) {
+            fvec_norms_L2sqr(own_norms.data() + i0, xq + i0 * db.d, db.d, i1 - i0);
+        });
+        qnorms = own_norms.data();
+    }
+    const TileContext ctx{db, xq, l2 ? qnorms : nullptr, mask.empty() ? nullptr : mask.data()};
+    if (!fused_nearest(ctx, nq, nt, distances, labels)) return false;
+    if (!l2) negate_block(distances, nq);
+    return true;
+}
+
+void exact_knn_plan(const ExactDatabase& db, size_t nq, const float* xq, size_t k, float* distances,
+                    int64_t* labels) {
     const Plan plan = make_plan(db, nq, k);
     const bool negate = db.metric == METRIC_INNER_PRODUCT;
     if (k >= kReservoirMinK && db.nb > 2 * k &&
@@ -291,6 +322,22 @@ void exact_knn(const ExactDatabase& db, size_t nq, const float* xq, size_t k, fl
         for (size_t q = 0; q < nq; q++)
             sink.finish(q, negate);
     }
+}
+
+}  // namespace
+
+void exact_nearest(const ExactDatabase& db, size_t nq, const float* xq, const float* qnorms,
+                   float* distances, int64_t* labels) {
+    if (nq == 0) return;
+    if (fused_nearest_search(db, nq, xq, qnorms, distances, labels)) return;
+    exact_knn_plan(db, nq, xq, 1, distances, labels);
+}
+
+void exact_knn(const ExactDatabase& db, size_t nq, const float* xq, size_t k, float* distances,
+               int64_t* labels) {
+    if (nq == 0 || k == 0) return;
+    if (k == 1 && fused_nearest_search(db, nq, xq, nullptr, distances, labels)) return;
+    exact_knn_plan(db, nq, xq, k, distances, labels);
 }
 
 void exact_range_search(const ExactDatabase& db, size_t nq, const float* xq, float radius,

@@ -10,6 +10,8 @@
 #include <faiss/simd/dispatch.h>
 #include <faiss/utils/distances.h>
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -27,9 +29,13 @@ constexpr size_t kPartialBytes = size_t(512) << 10;
 constexpr size_t kPackOnceMaxFloats = size_t(1) << 20;
 // Up to this many queries per tile, the transposed kernel (no database packing) wins.
 constexpr size_t kRowsModeMaxQueries = 256;
+// Top-1 path: database block kept in L2 while query rows stream past it.
+constexpr size_t kNearestBlockBytes = size_t(512) << 10;
+// Top-1 path: query rows per task (their rows stay in L2 across database blocks).
+constexpr size_t kNearestSpanRows = 128;
 
 const FusedScanKernels& current_kernels() {
-    static const FusedScanKernels none = {0, 0, nullptr, nullptr, nullptr};
+    static const FusedScanKernels none = {0, 0, nullptr, nullptr, nullptr, nullptr};
     return simd::for_current_level(none, simd::avx2::fused_scan_kernels,
                                    simd::avx512::fused_scan_kernels);
 }
@@ -276,7 +282,66 @@ void fused_packed_tile(const FusedScanKernels& kernels, const TileContext& ctx, 
     }
 }
 
+// Queries [q0, q1) against every block of the packed database (top-1 path).
+void nearest_span(const FusedScanKernels& kernels, const TileContext& ctx, const float* bpack,
+                  const float* bbias, size_t block, size_t q0, size_t q1, float* best,
+                  int64_t* best_id) {
+    const ExactDatabase& db = ctx.db;
+    const size_t d = db.d, nr = kernels.nr;
+    const bool l2 = db.metric == METRIC_L2;
+    FusedNearestArgs args{};
+    args.xq = ctx.xq + q0 * d;
+    args.qbias = l2 ? ctx.qnorms + q0 : nullptr;
+    args.nq = q1 - q0;
+    args.d = d;
+    args.alpha = l2 ? -2.0f : -1.0f;
+    args.floor = l2 ? 0.0f : -std::numeric_limits<float>::infinity();
+    args.best = best + q0;
+    args.best_id = best_id + q0;
+    for (size_t b0 = 0; b0 < db.nb; b0 += block) {
+        const size_t nb = std::min(block, db.nb - b0);
+        args.bpack = bpack + b0 * d;
+        args.bbias = bbias + b0;
+        args.npanels = round_up(nb, nr) / nr;
+        args.id0 = db.id_base + int64_t(b0);
+        kernels.nearest(args);
+    }
+}
+
 }  // namespace
+
+bool fused_nearest(const TileContext& ctx, size_t nq, size_t nthreads, float* best,
+                   int64_t* best_id) {
+    const FusedScanKernels& kernels = current_kernels();
+    const ExactDatabase& db = ctx.db;
+    if (kernels.mr == 0 || db.nb == 0) return false;
+    if (db.metric != METRIC_L2 && db.metric != METRIC_INNER_PRODUCT) return false;
+    const size_t d = db.d, nr = kernels.nr, mr = kernels.mr;
+    const size_t all_pad = round_up(db.nb, nr);
+    if (all_pad * d > kPackOnceMaxFloats) return false;
+    // Blocks hold a multiple of nr vectors, so block b0 starts at bpack + b0 * d.
+    const size_t block = std::max(nr, kNearestBlockBytes / (d * sizeof(float)) / nr * nr);
+    std::vector<float> bpack(all_pad * d), bbias(all_pad), scratch;
+    for (size_t b0 = 0; b0 < db.nb; b0 += block) {
+        const size_t nb = std::min(block, db.nb - b0);
+        const float* yb = tile_database_block(db, b0, nb, scratch);
+        block_biases(ctx, yb, b0, nb, round_up(nb, nr), bbias.data() + b0);
+        pack_rows(yb, nb, d, 0, d, nr, bpack.data() + b0 * d);
+    }
+    std::fill(best, best + nq, std::numeric_limits<float>::infinity());
+    std::fill(best_id, best_id + nq, int64_t(-1));
+    const size_t span = std::max<size_t>(1, kNearestSpanRows / mr) * mr;
+    const int64_t nspans = int64_t((nq + span - 1) / span);
+    // The kernels neither allocate nor throw: no exception can leave the region.
+#pragma omp parallel for schedule(dynamic, 1) \
+    num_threads(int(nthreads)) if (nthreads > 1 && nspans > 1)
+    for (int64_t s = 0; s < nspans; s++) {
+        const size_t q0 = size_t(s) * span;
+        nearest_span(kernels, ctx, bpack.data(), bbias.data(), block, q0, std::min(nq, q0 + span),
+                     best, best_id);
+    }
+    return true;
+}
 
 bool fused_kernel_available() {
     return current_kernels().mr > 0;

@@ -26,11 +26,15 @@ fi
 # Every installed header compiles on its own against the installed tree alone (GPU
 # headers need the CUDA toolkit and are left out).
 cxx="$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$build/CMakeCache.txt")"
+# faiss/mpi headers (installed with FAISS_ENABLE_MPI only) also need MPI's.
+mpi_include="$(sed -n 's/^MPI_C_HEADER_DIR:[A-Z]*=//p' "$build/CMakeCache.txt")"
 failed=0
 while IFS= read -r header; do
   rel="${header#"$prefix/include/"}"
+  extra=()
+  if [[ "$rel" == faiss/mpi/* ]]; then extra=(-I "$mpi_include" -DOMPI_SKIP_MPICXX=1); fi
   if ! echo "#include <$rel>" | "${cxx:-c++}" -std=c++17 -fsyntax-only -x c++ \
-         -I "$prefix/include" - 2> "$work/header.log"; then
+         -I "$prefix/include" "${extra[@]}" - 2> "$work/header.log"; then
     echo "install test: installed header <$rel> does not compile on its own:" >&2
     cat "$work/header.log" >&2
     failed=1

@@ -85,6 +85,28 @@ TEST(IndexIOMmap, ReadOnlyCopyOnWriteAndCloneable) {
     std::remove(path.c_str());
 }
 
+TEST(IndexIOMmap, ReadOnlyRefusesRetraining) {
+    const std::string path = temp_path("retrain");
+    size_t refused = 0;
+    for (const auto& [name, index] : built_index_cases()) {
+        // Only bare IVF indexes: a trained IndexPreTransform does not pass train() on.
+        if (!index->is_trained || index->ntotal == 0) continue;
+        if (!dynamic_cast<const IndexIVF*>(index.get())) continue;
+        SCOPED_TRACE(name);
+        write_index(index.get(), path.c_str());
+        const auto x = queries_for(index->d, 300, 9);
+        std::unique_ptr<Index> read_only(
+            read_index(path.c_str(), IO_FLAG_MMAP | IO_FLAG_READ_ONLY));
+        expect_code(
+            ErrorCode::unsupported, [&] { read_only->train(300, x.data()); }, "IO_FLAG_READ_ONLY");
+        // Refused before anything changed: searches still match the original.
+        expect_same_search(*index, *read_only);
+        refused++;
+    }
+    EXPECT_GE(refused, 3u);
+    std::remove(path.c_str());
+}
+
 TEST(IndexIOMmap, NeedsAFile) {
     for (const auto& [name, index] : built_index_cases()) {
         if (name != "IVFPQ") continue;

@@ -87,7 +87,7 @@ def test_read_only_refuses_modification(tmp_path, name):
     calls = [lambda: mapped.add(_data(3, 2)), mapped.reset]
     if not isinstance(mapped, faiss.IndexHNSW):
         calls.append(lambda: mapped.remove_ids(np.arange(5, dtype="int64")))
-    if name in ("SQ8", "PQ"):
+    if name in ("SQ8", "PQ", "IVFFlat"):
         calls.append(lambda: mapped.train(_data(300, 3)))
     for call in calls:
         with pytest.raises(RuntimeError, match="IO_FLAG_READ_ONLY"):

@@ -57,5 +57,9 @@ int cmd_search(int argc, char** argv);
 int cmd_info(int argc, char** argv);
 int cmd_groundtruth(int argc, char** argv);
 int cmd_bench(int argc, char** argv);
+/// MPI subcommands (tools/cli/mpi/, built with FAISS_ENABLE_MPI); run under mpirun.
+int cmd_mpi_kmeans(int argc, char** argv);
+int cmd_mpi_build(int argc, char** argv);
+int cmd_mpi_search(int argc, char** argv);
 
 }  // namespace faiss_cli

@@ -31,6 +31,14 @@ const char* kUsage =
     "  serve        --index NAME=INDEX[,NAME=INDEX...] [--host H] [--port P]\n"
     "               [--data-dir DIR] [--api-key-file F] [--auth-reads] [--embed-url URL]\n"
     "               (HTTP/JSON retrieval service)\n"
+    "  mpi-kmeans   --input FILE --k K [--niter N] [--seed S] [--metric l2|ip]\n"
+    "               [--max-points-per-centroid M] [--output CENTROIDS.fvecs|.npy]\n"
+    "  mpi-build    --base FILE (--output INDEX | --output-shards PREFIX [--by-list])\n"
+    "               [--factory STR] [--metric l2|ip] [--train FILE] [--max-root-train N]\n"
+    "  mpi-search   --shards PREFIX --queries FILE [--k K] [--params STR] [--output FILE]\n"
+    "               [--gt FILE] [--mmap] [--batch B]\n"
+    "               (mpi-*: run under mpirun -np N, each rank reading its share of the rows;\n"
+    "               shard files are PREFIX.0 .. PREFIX.<N-1>; built with FAISS_ENABLE_MPI)\n"
     "vector files: .fvecs .bvecs .ivecs .npy .safetensors, raw with --dtype and --dim;\n"
     "  --bf16 reads uint16 .npy data as bfloat16, --tensor NAME picks a safetensors tensor\n"
     "errors print one line and exit with status 2; see tools/README.md\n";
@@ -66,6 +74,15 @@ int main(int argc, char** argv) {
 #else
         if (cmd == "serve")
             throw faiss_cli::CliError("this build has no HTTP library (libcpp-httplib-dev)");
+#endif
+#ifdef FAISS_CLI_MPI
+        if (cmd == "mpi-kmeans") return faiss_cli::cmd_mpi_kmeans(argc - 2, argv + 2);
+        if (cmd == "mpi-build") return faiss_cli::cmd_mpi_build(argc - 2, argv + 2);
+        if (cmd == "mpi-search") return faiss_cli::cmd_mpi_search(argc - 2, argv + 2);
+#else
+        if (cmd.rfind("mpi-", 0) == 0)
+            throw faiss_cli::CliError(
+                "this build has no MPI component (configure with -DFAISS_ENABLE_MPI=ON)");
 #endif
         std::fprintf(stderr, "faiss-cli: unknown command '%s' (try faiss-cli --help)\n",
                      cmd.c_str());

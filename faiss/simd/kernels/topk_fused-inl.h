@@ -40,6 +40,16 @@ struct Isa {
     }
     static unsigned below(V v, V threshold) { return _mm512_cmp_ps_mask(v, threshold, _CMP_LT_OQ); }
     static V sub(V a, V b) { return _mm512_sub_ps(a, b); }
+    // best = s and col = c0 + lane where s < best (ordered: NaN never wins).
+    static void keep_min(V s, float* best, int32_t* col, int32_t c0) {
+        const V b = load(best);
+        const __mmask16 m = _mm512_cmp_ps_mask(s, b, _CMP_LT_OQ);
+        _mm512_storeu_ps(best, _mm512_mask_mov_ps(b, m, s));
+        const __m512i lanes =
+            _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        const __m512i c = _mm512_add_epi32(_mm512_set1_epi32(c0), lanes);
+        _mm512_storeu_si512(col, _mm512_mask_mov_epi32(_mm512_loadu_si512(col), m, c));
+    }
     // The first n < W floats at p, zeros after (reads nothing past them).
     static V load_first(const float* p, size_t n) {
         return _mm512_mask_loadu_ps(_mm512_setzero_ps(), __mmask16((1u << n) - 1), p);
@@ -72,6 +82,16 @@ struct Isa {
         return unsigned(_mm256_movemask_ps(_mm256_cmp_ps(v, threshold, _CMP_LT_OQ)));
     }
     static V sub(V a, V b) { return _mm256_sub_ps(a, b); }
+    static void keep_min(V s, float* best, int32_t* col, int32_t c0) {
+        const V b = load(best);
+        const __m256 m = _mm256_cmp_ps(s, b, _CMP_LT_OQ);
+        _mm256_storeu_ps(best, _mm256_blendv_ps(b, s, m));
+        const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+        const __m256i c = _mm256_add_epi32(_mm256_set1_epi32(c0), lanes);
+        const __m256 cur = _mm256_castsi256_ps(_mm256_loadu_si256((const __m256i*)col));
+        _mm256_storeu_si256((__m256i*)col,
+                            _mm256_castps_si256(_mm256_blendv_ps(cur, _mm256_castsi256_ps(c), m)));
+    }
     static V load_first(const float* p, size_t n) {
         const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
         const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(int(n)), lanes);
@@ -242,6 +262,59 @@ void scan_rows(const internal::FusedRowScanArgs& a) {
     }
 }
 
+// Top-1 of the MR query rows from i0 against every panel of the block (see
+// FusedNearestArgs). Each lane keeps its own minimum and the column where it was first
+// reached; the reduction then takes the smallest column among the lanes holding the
+// minimum, which is the first minimum in column order, as a sequential scan finds it.
+void nearest_group(const internal::FusedNearestArgs& a, size_t i0) {
+    const V alpha = Isa::set1(a.alpha);
+    const V floor = Isa::set1(a.floor);
+    alignas(64) float best[MR][NR];
+    alignas(64) int32_t col[MR][NR];
+    float qbias[MR];
+    for (size_t r = 0; r < MR; r++) {
+        qbias[r] = a.qbias ? a.qbias[i0 + r < a.nq ? i0 + r : a.nq - 1] : 0.0f;
+        for (size_t c = 0; c < NR; c++) {
+            best[r][c] = __builtin_inff();
+            col[r][c] = -1;
+        }
+    }
+    for (size_t p = 0; p < a.npanels; p++) {
+        V acc[MR][NV];
+        row_dots<NV>(a.xq, a.nq, i0, a.bpack + p * a.d * NR, a.d, acc);
+        V bias[NV];
+#pragma GCC unroll 4
+        for (size_t v = 0; v < NV; v++)
+            bias[v] = Isa::load(a.bbias + p * NR + v * W);
+#pragma GCC unroll 8
+        for (size_t r = 0; r < MR; r++) {
+            const V qb = Isa::set1(qbias[r]);
+#pragma GCC unroll 4
+            for (size_t v = 0; v < NV; v++) {
+                const V s = Isa::raise(Isa::fmadd(acc[r][v], alpha, Isa::add(qb, bias[v])), floor);
+                Isa::keep_min(s, best[r] + v * W, col[r] + v * W, int32_t(p * NR + v * W));
+            }
+        }
+    }
+    for (size_t r = 0; r < MR && i0 + r < a.nq; r++) {
+        float m = best[r][0];
+        for (size_t c = 1; c < NR; c++)
+            m = best[r][c] < m ? best[r][c] : m;
+        if (!(m < a.best[i0 + r])) continue;
+        int32_t first = -1;
+        for (size_t c = 0; c < NR; c++) {
+            if (best[r][c] == m && (first < 0 || col[r][c] < first)) first = col[r][c];
+        }
+        a.best[i0 + r] = m;
+        a.best_id[i0 + r] = a.id0 + first;
+    }
+}
+
+void nearest(const internal::FusedNearestArgs& a) {
+    for (size_t i0 = 0; i0 < a.nq; i0 += MR)
+        nearest_group(a, i0);
+}
+
 // <q, y> or ||q - y||^2 over d components, two accumulator chains.
 template <bool IP>
 inline float row_score(const float* q, const float* y, size_t d) {
@@ -298,6 +371,7 @@ void rows_scores(const float* xq, size_t nq, const float* xb, size_t nb, size_t 
 
 }  // namespace
 
-extern const internal::FusedScanKernels fused_scan_kernels = {MR, NR, scan, scan_rows, rows_scores};
+extern const internal::FusedScanKernels fused_scan_kernels = {MR,        NR,          scan,
+                                                              scan_rows, rows_scores, nearest};
 
 }  // namespace faiss::simd::FAISS_SIMD_NS
