@@ -139,6 +139,11 @@ bench_args=()
 if [[ "${FAISS_CHECK_QUICK:-0}" == 1 ]]; then
   bench_args=(--config 200000,128,2000 --config 50000,1024,2000 --reps 3)
 fi
+if ((have_gpu)) && ((test_rc == 124 || test_rc == 137)); then
+  say "test_gpu timed out: a hung kernel would hang the benchmark too, so it is skipped"
+  summary+=("benchmark skipped: test_gpu timed out")
+  have_gpu=0
+fi
 if ((have_gpu)); then
   say "benchmark: ours"
   timeout 180 "${run_env[@]}" "$build_dir/benchs/gpu/bench_gpu_flat" \
