@@ -14,6 +14,8 @@
 //   swig/index_io.i    write_index / read_index, IOReader / IOWriter, clone_index
 //   swig/autotune.i    index_factory, reverse_index_factory, ParameterSpace
 //   swig/progress.i    set_progress_callback: progress reports to a Python callable
+//   swig/gpu.i         the CUDA backend, with -DGPU_WRAPPER (FAISS_ENABLE_GPU=ON) only;
+//                      get_num_gpus() exists in every build (0 without the backend)
 //
 // Adding an index type: %include its header in swig/indexes.i (one line); the Python
 // package attaches the numpy methods to every Index subclass it finds.
@@ -72,3 +74,23 @@
 %include "swig/index_io.i"
 %include "swig/autotune.i"
 %include "swig/progress.i"
+
+#ifdef GPU_WRAPPER
+%include "swig/gpu.i"
+%{
+#include <faiss/gpu/utils/DeviceUtils.h>
+%}
+%inline %{
+/// Number of CUDA devices this process can use (0 when there is none).
+int get_num_gpus() { return faiss::gpu::getNumDevices(); }
+/// Block until every CUDA device is idle.
+void gpu_sync_all_devices() { faiss::gpu::synchronizeAllDevices(); }
+%}
+#else
+%inline %{
+/// Number of CUDA devices this process can use: always 0, this build has no GPU backend.
+int get_num_gpus() { return 0; }
+/// Nothing to wait for: this build has no GPU backend (as faiss-cpu).
+void gpu_sync_all_devices() {}
+%}
+#endif

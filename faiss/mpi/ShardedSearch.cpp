@@ -2,6 +2,7 @@
 // top-k merge as an MPI reduction operator.
 #include <faiss/mpi/ShardedSearch.h>
 
+#include <faiss/IndexFlatCodes.h>
 #include <faiss/IndexIDMap.h>
 #include <faiss/IndexIVF.h>
 #include <faiss/internal/checks.h>
@@ -17,12 +18,6 @@ namespace faiss::mpi {
 
 namespace {
 
-/// Shape of the per-query records of one reduction, attached to their MPI datatype.
-struct RecordShape {
-    size_t k;
-    bool similarity;
-};
-
 /// Order of results: valid before padding, then by distance, then by smaller label.
 inline bool better(float da, idx_t la, float db, idx_t lb, bool similarity) {
     if ((la < 0) != (lb < 0)) return lb < 0;
@@ -30,36 +25,22 @@ inline bool better(float da, idx_t la, float db, idx_t lb, bool similarity) {
     return la < lb;
 }
 
-int record_keyval() {
-    static int keyval = [] {
-        int kv = MPI_KEYVAL_INVALID;
-        MPI_Type_create_keyval(MPI_TYPE_NULL_COPY_FN, MPI_TYPE_NULL_DELETE_FN, &kv, nullptr);
-        return kv;
-    }();
-    return keyval;
-}
-
-/// A record is one query's k distances (float) then k labels (int64), unaligned. The
-/// operator merges the two sorted lists of each record of in into inout.
-void merge_records(void* in, void* inout, int* len, MPI_Datatype* dtype) {
-    void* attr = nullptr;
-    int found = 0;
-    MPI_Type_get_attr(*dtype, record_keyval(), &attr, &found);
-    if (!found) return;
-    const RecordShape& shape = *static_cast<const RecordShape*>(attr);
-    const size_t k = shape.k, rec = k * (sizeof(float) + sizeof(idx_t));
+/// A record is one query's k distances (float) then k labels (int64), unaligned. Merges
+/// the two sorted lists of each of the n records of in into inout (k best kept).
+void merge_records(const uint8_t* in, uint8_t* inout, size_t n, size_t k, bool similarity) {
+    const size_t rec = k * (sizeof(float) + sizeof(idx_t));
     std::vector<float> da(k), db(k), dm(k);
     std::vector<idx_t> la(k), lb(k), lm(k);
-    for (int r = 0; r < *len; r++) {
-        const uint8_t* a = static_cast<const uint8_t*>(in) + size_t(r) * rec;
-        uint8_t* b = static_cast<uint8_t*>(inout) + size_t(r) * rec;
+    for (size_t r = 0; r < n; r++) {
+        const uint8_t* a = in + r * rec;
+        uint8_t* b = inout + r * rec;
         std::memcpy(da.data(), a, k * sizeof(float));
         std::memcpy(la.data(), a + k * sizeof(float), k * sizeof(idx_t));
         std::memcpy(db.data(), b, k * sizeof(float));
         std::memcpy(lb.data(), b + k * sizeof(float), k * sizeof(idx_t));
         size_t i = 0, j = 0;
         for (size_t o = 0; o < k; o++) {
-            if (better(da[i], la[i], db[j], lb[j], shape.similarity)) {
+            if (better(da[i], la[i], db[j], lb[j], similarity)) {
                 dm[o] = da[i];
                 lm[o] = la[i++];
             } else {
@@ -72,13 +53,45 @@ void merge_records(void* in, void* inout, int* len, MPI_Datatype* dtype) {
     }
 }
 
-MPI_Op merge_op() {
-    static MPI_Op op = [] {
-        MPI_Op o;
-        MPI_Op_create(&merge_records, 1, &o);
-        return o;
-    }();
-    return op;
+/// Binomial-tree reduction of the records to root: at step s, the rank 2^s above (in
+/// root-relative numbering) sends its merged buffer and this rank merges it in; log2(size)
+/// steps, each moving one buffer of n records. tmp has the size of buf.
+void tree_merge(MPI_Comm comm, int root, std::vector<uint8_t>& buf, std::vector<uint8_t>& tmp,
+                size_t n, size_t k, bool similarity) {
+    const int rank = comm_rank(comm), size = comm_size(comm);
+    const int vrank = (rank - root + size) % size;
+    constexpr int kTag = 7303;
+    const size_t piece = size_t(1) << 30;
+    for (int step = 1; step < size; step *= 2) {
+        if (vrank % (2 * step) == step) {
+            const int dest = (vrank - step + root) % size;
+            for (size_t off = 0; off < buf.size(); off += piece)
+                MPI_Send(buf.data() + off, int(std::min(piece, buf.size() - off)), MPI_BYTE, dest,
+                         kTag, comm);
+            return;
+        }
+        if (vrank % (2 * step) != 0 || vrank + step >= size) continue;
+        const int source = (vrank + step + root) % size;
+        for (size_t off = 0; off < tmp.size(); off += piece)
+            MPI_Recv(tmp.data() + off, int(std::min(piece, tmp.size() - off)), MPI_BYTE, source,
+                     kTag, comm, MPI_STATUS_IGNORE);
+        merge_records(tmp.data(), buf.data(), n, k, similarity);
+    }
+}
+
+/// Fingerprint of an IVF coarse quantizer, so that ranks route only when they share it:
+/// FNV-1a over the codes of a flat quantizer (the usual case), ntotal and d otherwise.
+uint64_t quantizer_fingerprint(const IndexIVF& ivf) {
+    uint64_t h = 1469598103934665603ULL;
+    auto mix = [&h](const uint8_t* p, size_t n) {
+        for (size_t i = 0; i < n; i++)
+            h = (h ^ p[i]) * 1099511628211ULL;
+    };
+    const int64_t shape[2] = {ivf.quantizer->ntotal, ivf.quantizer->d};
+    mix(reinterpret_cast<const uint8_t*>(shape), sizeof(shape));
+    if (auto* flat = dynamic_cast<const IndexFlatCodes*>(ivf.quantizer))
+        mix(flat->codes.data(), size_t(flat->ntotal) * flat->code_size);
+    return h;
 }
 
 bool shard_stores_ids(const Index& index) {
@@ -112,16 +125,22 @@ ShardedSearch::ShardedSearch(MPI_Comm comm, const Index* shard, ShardLabels labe
         FAISS_REQUIRE(shard != nullptr, invalid_argument, "ShardedSearch: null shard");
     });
     const auto* ivf = dynamic_cast<const IndexIVF*>(shard);
-    int64_t mine[4] = {shard->d, int64_t(shard->metric_type), ivf != nullptr,
-                       ivf ? int64_t(ivf->nlist) : 0};
-    int64_t lo[4], hi[4];
-    MPI_Allreduce(mine, lo, 4, MPI_INT64_T, MPI_MIN, comm);
-    MPI_Allreduce(mine, hi, 4, MPI_INT64_T, MPI_MAX, comm);
+    uint64_t fp = 0;
+    run_collectively(comm, [&] {
+        if (ivf && ivf->quantizer) fp = quantizer_fingerprint(*ivf);
+    });
+    int64_t mine[5] = {shard->d, int64_t(shard->metric_type), ivf != nullptr && ivf->quantizer,
+                       ivf ? int64_t(ivf->nlist) : 0, int64_t(fp >> 1)};
+    int64_t lo[5], hi[5];
+    MPI_Allreduce(mine, lo, 5, MPI_INT64_T, MPI_MIN, comm);
+    MPI_Allreduce(mine, hi, 5, MPI_INT64_T, MPI_MAX, comm);
     FAISS_REQUIRE(lo[0] == hi[0] && lo[1] == hi[1], invalid_argument,
                   "ShardedSearch: the shards differ in dimension (%lld..%lld) or metric "
                   "(%lld..%lld)",
                   (long long)lo[0], (long long)hi[0], (long long)lo[1], (long long)hi[1]);
-    routed_ = lo[2] == 1 && lo[3] == hi[3];
+    // Routing needs one coarse quantizer for all; IVF shards trained apart still give
+    // the right results on the generic path (each assigns its own lists).
+    routed_ = lo[2] == 1 && lo[3] == hi[3] && lo[4] == hi[4];
     const int64_t before = exclusive_prefix_sum(comm, shard->ntotal, &ntotal_);
     const bool offset = labels == ShardLabels::rank_offset ||
                         (labels == ShardLabels::automatic && !shard_stores_ids(*shard));
@@ -222,8 +241,9 @@ void ShardedSearch::search(idx_t n, const float* x, idx_t k, float* distances, i
 
     const bool similarity = is_similarity_metric(shard_->metric_type);
     const size_t rec = size_t(k) * (sizeof(float) + sizeof(idx_t));
-    std::vector<uint8_t> mine;
+    std::vector<uint8_t> mine, merged;
     run_collectively(comm_, [&] {
+        merged.resize(size_t(n) * rec);  // receive buffer of the tree merge
         std::vector<float> dl(size_t(n) * size_t(k), similarity ? -INFINITY : INFINITY);
         std::vector<idx_t> ll(size_t(n) * size_t(k), -1);
         local_search(n, xq.data(), k, assign.data(), cdis.data(), nprobe, params, dl.data(),
@@ -239,37 +259,33 @@ void ShardedSearch::search(idx_t n, const float* x, idx_t k, float* distances, i
             for (idx_t j = 0; j < k; j++) {
                 if (li[j] >= 0) li[j] += label_offset_;
             }
-            std::iota(order.begin(), order.end(), size_t(0));
-            std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-                return better(di[a], li[a], di[b], li[b], similarity);
-            });
-            for (size_t j = 0; j < size_t(k); j++) {
-                ds[j] = di[order[j]];
-                ls[j] = li[order[j]];
+            // Usually in order already (ties aside): sort only when not.
+            bool ordered = true;
+            for (idx_t j = 1; j < k && ordered; j++)
+                ordered = !better(di[j], li[j], di[j - 1], li[j - 1], similarity);
+            if (!ordered) {
+                std::iota(order.begin(), order.end(), size_t(0));
+                std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+                    return better(di[a], li[a], di[b], li[b], similarity);
+                });
+                for (size_t j = 0; j < size_t(k); j++) {
+                    ds[j] = di[order[j]];
+                    ls[j] = li[order[j]];
+                }
+                std::copy(ds.begin(), ds.end(), di);
+                std::copy(ls.begin(), ls.end(), li);
             }
             uint8_t* r = mine.data() + size_t(i) * rec;
-            std::memcpy(r, ds.data(), size_t(k) * sizeof(float));
-            std::memcpy(r + size_t(k) * sizeof(float), ls.data(), size_t(k) * sizeof(idx_t));
+            std::memcpy(r, di, size_t(k) * sizeof(float));
+            std::memcpy(r + size_t(k) * sizeof(float), li, size_t(k) * sizeof(idx_t));
         }
     });
 
-    MPI_Datatype record;
-    MPI_Type_contiguous(int(rec), MPI_BYTE, &record);
-    MPI_Type_commit(&record);
-    RecordShape shape_attr{size_t(k), similarity};
-    MPI_Type_set_attr(record, record_keyval(), &shape_attr);
-    std::vector<uint8_t> merged(rank == root ? mine.size() : 0);
-    // Reductions in pieces of at most 1 GiB: counts are int.
-    const size_t per = std::max<size_t>(1, (size_t(1) << 30) / rec);
-    for (size_t i0 = 0; i0 < size_t(n); i0 += per) {
-        const size_t m = std::min(per, size_t(n) - i0);
-        MPI_Reduce(mine.data() + i0 * rec, rank == root ? merged.data() + i0 * rec : nullptr,
-                   int(m), record, merge_op(), root, comm_);
-    }
-    MPI_Type_free(&record);
+    tree_merge(comm_, root, mine, merged, size_t(n), size_t(k), similarity);
+    merged = std::vector<uint8_t>();
     if (rank != root) return;
     for (idx_t i = 0; i < n; i++) {
-        const uint8_t* r = merged.data() + size_t(i) * rec;
+        const uint8_t* r = mine.data() + size_t(i) * rec;
         std::memcpy(distances + size_t(i) * size_t(k), r, size_t(k) * sizeof(float));
         std::memcpy(labels + size_t(i) * size_t(k), r + size_t(k) * sizeof(float),
                     size_t(k) * sizeof(idx_t));

@@ -2,14 +2,16 @@
 
 // k-nearest-neighbour search over an index split into shards, one per rank of an MPI
 // communicator. The queries, given on one rank (root), are broadcast; each rank searches
-// its shard; the per-rank top-k lists are combined by MPI_Reduce with a merge operator
-// (each step merges two sorted k-lists into one, along MPI's reduction tree), so no rank
-// ever receives more than k results per query from a partner and root receives only the
-// final n x k.
+// its shard; the per-rank top-k lists are combined by a binomial-tree reduction (at each
+// of the log2(size) steps a rank receives one partner's merged n x k lists and merges
+// them into its own, two sorted k-lists into one per query), so no rank ever receives
+// more than k results per query from a partner and root receives log2(size) such
+// buffers, never the n x k x size of a gather.
 //
 // Any index type works as a shard (loaded normally or memory-mapped with IO_FLAG_MMAP):
 // the generic path runs shard->search on every rank. When every shard is an IndexIVF
-// (top level) the search is routed: root assigns the queries to their nprobe lists once
+// (top level) with the same coarse quantizer (compared by a fingerprint of its
+// centroids) the search is routed: root assigns the queries to their nprobe lists once
 // with its quantizer (every shard holds the same quantizer), the assignment is
 // broadcast with the queries, and a rank scans a query only when one of its probed lists
 // is non-empty there (search_preassigned on those lists). With shards made by

@@ -6,8 +6,10 @@
     D, I = index.search(xq, k)
 
 The C++ classes come from the SWIG module faiss.swigfaiss; this package adds the
-numpy-facing methods (class_wrappers) and module helpers (extra_wrappers). Every C++ call
-releases the GIL; C++ errors raise RuntimeError with the C++ message.
+numpy-facing methods (class_wrappers) and module helpers (extra_wrappers, gpu_wrappers).
+Every C++ call releases the GIL; C++ errors raise RuntimeError with the C++ message.
+The GPU classes (StandardGpuResources, GpuIndexFlatL2 ...) exist only in a build with the
+CUDA backend, as in Faiss; get_num_gpus() exists in every build.
 """
 
 from .swigfaiss import *  # noqa: F401,F403
@@ -33,6 +35,14 @@ from .io_wrappers import (  # noqa: F401
     write_index,
     write_ProductQuantizer,
     write_VectorTransform,
+)
+from . import gpu_wrappers
+from .gpu_wrappers import (  # noqa: F401
+    get_num_gpus,
+    index_cpu_to_all_gpus,
+    index_cpu_to_gpu_multiple_py,
+    index_cpu_to_gpus_list,
+    knn_gpu,
 )
 from .extra_wrappers import (  # noqa: F401
     Kmeans,
@@ -64,3 +74,11 @@ Uint64Vector = swigfaiss.UInt64Vector
 # Client of `faiss-cli serve` (standard library only): faiss.serve_client.connect(url).
 from . import serve_client  # noqa: E402
 from .serve_client import ServeClient, ServeError  # noqa: E402,F401
+
+
+def __getattr__(name):
+    # A GPU name in a CPU-only build: absent, as in faiss-cpu (hasattr stays False), but
+    # the error says why.
+    if name in gpu_wrappers.GPU_ONLY_NAMES and not gpu_wrappers.HAVE_GPU:
+        raise gpu_wrappers.missing_gpu_name(name)
+    raise AttributeError(f"module 'faiss' has no attribute '{name}'")

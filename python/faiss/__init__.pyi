@@ -708,6 +708,113 @@ class ParameterSpace:
     def explore(self, index: Index, xq: ArrayLike,
                 crit: AutoTuneCriterion) -> OperatingPoints: ...
 
+# GPU (CUDA backend). get_num_gpus and the helpers below exist in every build: without
+# the backend get_num_gpus() is 0 and the helpers raise RuntimeError. The classes and
+# index_cpu_to_gpu / index_gpu_to_cpu exist only in a build with FAISS_ENABLE_GPU=ON
+# (faiss.gpu_wrappers.GPU_ONLY_NAMES), as in faiss-cpu versus faiss-gpu.
+def get_num_gpus() -> int: ...
+def gpu_sync_all_devices() -> None: ...
+def knn_gpu(res: StandardGpuResources, xq: ArrayLike, xb: ArrayLike, k: int,
+            D: Optional[FloatArray] = ..., I: Optional[npt.NDArray[Any]] = ...,
+            metric: int = ..., device: int = ..., use_cuvs: bool = ...,
+            vectorsMemoryLimit: int = ..., queriesMemoryLimit: int = ...
+            ) -> Tuple[FloatArray, npt.NDArray[Any]]: ...
+def index_cpu_to_all_gpus(index: Index, co: Optional[GpuMultipleClonerOptions] = ...,
+                          ngpu: int = ...) -> Index: ...
+def index_cpu_to_gpus_list(index: Index, co: Optional[GpuMultipleClonerOptions] = ...,
+                           gpus: Optional[Sequence[int]] = ..., ngpu: int = ...) -> Index: ...
+def index_cpu_to_gpu_multiple_py(resources: Sequence[GpuResourcesProvider], index: Index,
+                                 co: Optional[GpuMultipleClonerOptions] = ...,
+                                 gpus: Optional[Sequence[int]] = ...) -> Index: ...
+
+class GpuResourcesProvider: ...
+
+class StandardGpuResources(GpuResourcesProvider):
+    def __init__(self) -> None: ...
+    def noTempMemory(self) -> None: ...
+    def setTempMemory(self, size: int) -> None: ...
+    def setPinnedMemory(self, size: int) -> None: ...
+    def getTempMemoryAvailable(self, device: int) -> int: ...
+    def syncDefaultStreamCurrentDevice(self) -> None: ...
+    def setLogMemoryAllocations(self, enable: bool) -> None: ...
+
+class GpuIndexConfig:
+    device: int
+    memorySpace: int
+    use_cuvs: bool
+    def __init__(self) -> None: ...
+
+class GpuIndexFlatConfig(GpuIndexConfig):
+    useFloat16: bool
+    storeTransposed: bool
+    def __init__(self) -> None: ...
+
+class GpuIndex(Index):
+    def getDevice(self) -> int: ...
+    def setMinPagingSize(self, size: int) -> None: ...
+    def getMinPagingSize(self) -> int: ...
+
+class GpuIndexFlat(GpuIndex):
+    def __init__(self, res: GpuResourcesProvider, *args: Any) -> None: ...
+    def copyFrom(self, index: IndexFlat) -> None: ...
+    def copyTo(self, index: IndexFlat) -> None: ...
+    def getNumVecs(self) -> int: ...
+
+class GpuIndexFlatL2(GpuIndexFlat):
+    def __init__(self, res: GpuResourcesProvider, d_or_index: Union[int, IndexFlatL2],
+                 config: GpuIndexFlatConfig = ...) -> None: ...
+
+class GpuIndexFlatIP(GpuIndexFlat):
+    def __init__(self, res: GpuResourcesProvider, d_or_index: Union[int, IndexFlatIP],
+                 config: GpuIndexFlatConfig = ...) -> None: ...
+
+class GpuClonerOptions:
+    indicesOptions: int
+    useFloat16CoarseQuantizer: bool
+    useFloat16: bool
+    usePrecomputed: bool
+    reserveVecs: int
+    storeTransposed: bool
+    verbose: bool
+    use_cuvs: bool
+    allowCpuCoarseQuantizer: bool
+    def __init__(self) -> None: ...
+
+class GpuMultipleClonerOptions(GpuClonerOptions):
+    shard: bool
+    shard_type: int
+    common_ivf_quantizer: bool
+    def __init__(self) -> None: ...
+
+class GpuDistanceParams:
+    metric: int
+    metricArg: float
+    k: int
+    dims: int
+    vectors: SwigPointer
+    vectorType: int
+    vectorsRowMajor: bool
+    numVectors: int
+    vectorNorms: SwigPointer
+    queries: SwigPointer
+    queryType: int
+    queriesRowMajor: bool
+    numQueries: int
+    outDistances: SwigPointer
+    ignoreOutDistances: bool
+    outIndicesType: int
+    outIndices: SwigPointer
+    device: int
+    use_cuvs: bool
+    def __init__(self) -> None: ...
+
+def bfKnn(res: GpuResourcesProvider, args: GpuDistanceParams) -> None: ...
+def index_cpu_to_gpu(provider: GpuResourcesProvider, device: int, index: Index,
+                     options: Optional[GpuClonerOptions] = ...) -> Index: ...
+def index_gpu_to_cpu(gpu_index: Index) -> Index: ...
+def index_cpu_to_gpu_multiple(provider: Any, devices: Int32Vector, index: Index,
+                              options: Optional[GpuMultipleClonerOptions] = ...) -> Index: ...
+
 # Client of `faiss-cli serve` (faiss/serve_client.pyi).
 from . import serve_client as serve_client
 from .serve_client import ServeClient as ServeClient, ServeError as ServeError

@@ -59,7 +59,10 @@ class Kmeans:
     Keyword arguments set the fields of ClusteringParameters: niter (25), nredo, verbose,
     spherical, int_centroids, update_index, frozen_centroids, min_points_per_centroid,
     max_points_per_centroid, seed, decode_block_size, check_input_data_for_NaNs,
-    use_kmeanspp. gpu is accepted for compatibility; this build clusters on the CPU.
+    use_kmeanspp. gpu (as Faiss): True or -1 runs the assignment step on every GPU, an
+    integer n on the first n; where faiss.get_num_gpus() is 0 (CPU-only build, no
+    device) True means 0, and clustering stays on the CPU. Only one GPU is used yet (see
+    index_cpu_to_all_gpus).
 
     After train(): centroids (k, d) float32, obj (per-iteration objective), and
     iteration_stats (a list of dicts); index holds the centroids (IndexFlatL2, or
@@ -73,6 +76,8 @@ class Kmeans:
         self.cp = swigfaiss.ClusteringParameters()
         for name, value in kwargs.items():
             if name == "gpu":
+                if value is True or value == -1:
+                    value = swigfaiss.get_num_gpus()
                 self.gpu = value
                 continue
             if not isinstance(getattr(swigfaiss.ClusteringParameters, name, None), property):
@@ -111,6 +116,9 @@ class Kmeans:
             self.index = swigfaiss.IndexFlatIP(self.d)
         else:
             self.index = swigfaiss.IndexFlatL2(self.d)
+        if self.gpu:
+            from .gpu_wrappers import index_cpu_to_all_gpus
+            self.index = index_cpu_to_all_gpus(self.index, ngpu=self.gpu)
         clus.train(x, self.index, weights)
         self.centroids = vector_to_array(clus.centroids).reshape(self.k, self.d)
         self._index_centroids = self.centroids.copy()
@@ -167,7 +175,11 @@ lrand = randint
 
 
 def get_compile_options():
-    """Faiss-style summary of the SIMD build: every level is compiled in and dispatched
-    at run time (DD), followed by the level in use, e.g. "OPTIMIZE DD AVX2"."""
+    """Faiss-style summary of the build: every SIMD level is compiled in and dispatched
+    at run time (DD), followed by the level in use, then GPU when the CUDA backend is
+    built in, e.g. "OPTIMIZE DD AVX2" or "OPTIMIZE DD AVX2 GPU"."""
     level = swigfaiss.simd_level_name()
-    return "OPTIMIZE DD " + ("GENERIC" if level == "scalar" else level.upper())
+    options = "OPTIMIZE DD " + ("GENERIC" if level == "scalar" else level.upper())
+    if hasattr(swigfaiss, "StandardGpuResources"):
+        options += " GPU"
+    return options

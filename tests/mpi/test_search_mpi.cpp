@@ -12,8 +12,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
+#include <utility>
 
 namespace {
 
@@ -115,6 +117,50 @@ TEST(ShardedIVF, SplitByVectorsEqualsUnsharded) {
     EXPECT_TRUE(s.routed());
     EXPECT_EQ(s.ntotal(), idx_t(nb));
     expect_same(full(*whole, xq, 10, &p), sharded(*shard, xq, 10, &p));
+}
+
+TEST(ShardedIVF, ShardsTrainedApartAreSearchedWithoutRouting) {
+    const size_t d = 8, nb = 2400;
+    const int size = mpi_test::size();
+    const std::vector<float> xb = faiss::test::clustered_vectors(nb, d, 20, 13);
+    const std::vector<float> xq = faiss::test::clustered_vectors(20, d, 20, 14);
+    // Every rank builds every shard (its own rows, its own quantizer) for the reference.
+    std::vector<std::unique_ptr<faiss::Index>> shards;
+    for (int r = 0; r < size; r++) {
+        int64_t first, count;
+        fm::even_split(int64_t(nb), r, size, &first, &count);
+        std::vector<float> part(xb.begin() + first * int64_t(d),
+                                xb.begin() + (first + count) * int64_t(d));
+        shards.push_back(trained("IVF8,Flat", part, d));
+        std::vector<idx_t> ids(static_cast<size_t>(count));
+        for (int64_t i = 0; i < count; i++)
+            ids[size_t(i)] = first + i;
+        shards.back()->add_with_ids(count, part.data(), ids.data());
+    }
+    faiss::SearchParametersIVF p;
+    p.nprobe = 2;
+    const idx_t k = 5, nq = 20;
+    fm::ShardedSearch s(MPI_COMM_WORLD, shards[size_t(mpi_test::rank())].get());
+    EXPECT_EQ(s.routed(), size == 1);
+    const Knn got = sharded(*shards[size_t(mpi_test::rank())], xq, k, &p);
+    // Reference: all candidates of all shards, best k by (distance, label).
+    Knn want{std::vector<float>(size_t(nq * k)), std::vector<idx_t>(size_t(nq * k))};
+    for (idx_t q = 0; q < nq; q++) {
+        std::vector<std::pair<float, idx_t>> all;
+        for (auto& sh : shards) {
+            Knn one = full(
+                *sh, std::vector<float>(xq.begin() + q * idx_t(d), xq.begin() + (q + 1) * idx_t(d)),
+                k, &p);
+            for (idx_t j = 0; j < k; j++)
+                if (one.l[size_t(j)] >= 0) all.emplace_back(one.d[size_t(j)], one.l[size_t(j)]);
+        }
+        std::sort(all.begin(), all.end());
+        for (idx_t j = 0; j < k; j++) {
+            want.d[size_t(q * k + j)] = all[size_t(j)].first;
+            want.l[size_t(q * k + j)] = all[size_t(j)].second;
+        }
+    }
+    expect_same(want, got);
 }
 
 TEST(DistributedBuild, ListShardsMergedFileAndRouting) {

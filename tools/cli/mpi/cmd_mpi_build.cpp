@@ -105,6 +105,7 @@ int build_body(MPI_Comm comm, int argc, char** argv) {
     MPI_Barrier(comm);
     say(comm, "build total %.3f s (train %.3f, add %.3f, write %.3f)\n", now_s() - t0, t1 - t0,
         t2 - t1, now_s() - t2);
+    report_cpu_time(comm, "build");
     return 0;
 }
 

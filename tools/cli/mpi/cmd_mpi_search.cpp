@@ -88,6 +88,7 @@ int search_body(MPI_Comm comm, int argc, char** argv) {
         search_s += now_s() - t0;
         scanned += searcher.last_local_queries();
     }
+    report_cpu_time(comm, "load + search");
     int64_t scanned_all = 0;
     MPI_Reduce(&scanned, &scanned_all, 1, MPI_INT64_T, MPI_SUM, 0, comm);
     const size_t nbatch = (size_t(shape[0]) + batch - 1) / batch;

@@ -3,6 +3,8 @@
 
 #include <faiss/FaissException.h>
 
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cstdarg>
 #include <cstdio>
@@ -55,6 +57,17 @@ void say(MPI_Comm comm, const char* fmt, ...) {
 double now_s() {
     return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
         .count();
+}
+
+void report_cpu_time(MPI_Comm comm, const char* what) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    const double cpu = double(ru.ru_utime.tv_sec) + 1e-6 * double(ru.ru_utime.tv_usec) +
+                       double(ru.ru_stime.tv_sec) + 1e-6 * double(ru.ru_stime.tv_usec);
+    double mx = 0, sum = 0;
+    MPI_Reduce(&cpu, &mx, 1, MPI_DOUBLE, MPI_MAX, 0, comm);
+    MPI_Reduce(&cpu, &sum, 1, MPI_DOUBLE, MPI_SUM, 0, comm);
+    say(comm, "%s CPU time: %.3f s on the busiest rank, %.3f s over all ranks\n", what, mx, sum);
 }
 
 std::string shard_path(const std::string& prefix, int rank) {

@@ -32,6 +32,11 @@ void say(MPI_Comm comm, const char* fmt, ...) __attribute__((format(printf, 2, 3
 /// Seconds on a monotonic clock.
 double now_s();
 
+/// Collective: prints on rank 0 the CPU time (user + system) of the ranks' processes so
+/// far, the largest and the sum: on a machine shared with other work, the largest is the
+/// wall time the job would take with a core per rank (waiting inside MPI counts too).
+void report_cpu_time(MPI_Comm comm, const char* what);
+
 /// Shard file of rank r: "<prefix>.<r>".
 std::string shard_path(const std::string& prefix, int rank);
 
