@@ -220,4 +220,41 @@ fi
 } > "$logs/results.md"
 echo
 cat "$logs/results.md"
+
+# --- IVF and k-means (issue 11, separate step) ---------------------------------------
+# bench_gpu_ivf: GpuIndexIVFFlat / SQ8 / PQ32 (nb=5M d=128 and nb=500k d=1024, nq=10k,
+# IVF4096, nprobe 16 and 64: QPS, recall@10, bandwidth of the list scans) and k-means
+# (n=5M d=128 k=4096, 20 iterations, Clustering + GpuIndexFlatL2); torch_kmeans.py runs
+# the same Lloyd loop in torch. About 2 minutes; FAISS_CHECK_QUICK=1 shrinks the sizes.
+# Logs: bench_ivf.log/.csv/.md, bench_torch_kmeans.log/.csv; the table is appended to
+# results.md.
+if ((have_gpu)); then
+  ivf_args=(--config 5000000,128 --config 500000,1024)
+  km_args=()
+  if [[ "${FAISS_CHECK_QUICK:-0}" == 1 ]]; then
+    ivf_args=(--config 500000,128 --config 100000,1024 --nq 2000 --nlist 1024
+              --kmeans 500000,128,1024,10)
+    km_args=(--n 500000 --k 1024 --iters 10)
+  fi
+  say "IVF / k-means benchmark: building"
+  if cmake --build "$build_dir" -j "$jobs" --target bench_gpu_ivf >> "$logs/build.log" 2>&1; then
+    say "IVF / k-means benchmark: ours"
+    timeout 300 "${run_env[@]}" "$build_dir/benchs/gpu/bench_gpu_ivf" --csv "$logs/bench_ivf.csv" \
+      --md "$logs/bench_ivf.md" "${ivf_args[@]}" 2>&1 | tee "$logs/bench_ivf.log"
+    ivf_rc=${PIPESTATUS[0]}
+    say "k-means benchmark: torch"
+    PYTHONUNBUFFERED=1 timeout 120 python3 "$repo_root/benchs/gpu/torch_kmeans.py" \
+      --csv "$logs/bench_torch_kmeans.csv" "${km_args[@]}" 2>&1 | tee "$logs/bench_torch_kmeans.log"
+    {
+      echo
+      echo "### IVF and k-means (bench_gpu_ivf rc $ivf_rc, $((SECONDS - start)) s into the check)"
+      echo
+      [[ -f "$logs/bench_ivf.md" ]] && cat "$logs/bench_ivf.md"
+      grep '^torch kmeans' "$logs/bench_torch_kmeans.log"
+    } | tee -a "$logs/results.md"
+  else
+    grep -E "error|Error" "$logs/build.log" | tail -20
+    say "FAILED: bench_gpu_ivf build"
+  fi
+fi
 ((test_rc == 0 && other_failed == 0)) || exit 1
