@@ -9,6 +9,7 @@
 #include <faiss/internal/kmeans_steps.h>
 #include <faiss/internal/omp_exceptions.h>
 #include <faiss/internal/topk.h>
+#include <faiss/simd/hamming_dispatch.h>
 #include <faiss/simd/pq_dispatch.h>
 #include <faiss/utils/distances.h>
 #include <faiss/utils/progress.h>
@@ -64,7 +65,8 @@ class IVFPQScanner : public InvertedListScanner {
           work_(index.d),
           ht_(index.polysemous_ht),
           qcode_(index.pq.code_size),
-          kern_(simd::pq_kernels()) {
+          kern_(simd::pq_kernels()),
+          ham_(simd::hamming_kernels()) {
         keep_max = !l2_;
         code_size = pq_.code_size;
     }
@@ -110,6 +112,32 @@ class IVFPQScanner : public InvertedListScanner {
         }
         prepare_table();
         table_scan(pq_, kern_, tab_, codes, nb, dis0_, out);
+    }
+
+    // The polysemous scan offers only the codes that pass the Hamming filter, in list
+    // order, with the tests of the default scan (L2 here: scores as they are).
+    size_t scan_codes(size_t n, const uint8_t* codes, const idx_t* ids, float* heap_scores,
+                      idx_t* heap_ids, size_t k) const override {
+        if (ht_ <= 0)
+            return InvertedListScanner::scan_codes(n, codes, ids, heap_scores, heap_ids, k);
+        uint32_t pos[kScoreBlock];
+        float dis[kScoreBlock];
+        size_t nup = 0;
+        for (size_t b = 0; b < n; b += kScoreBlock) {
+            const size_t nb = std::min(kScoreBlock, n - b);
+            const size_t pass = polysemous_pass(codes + b * code_size, nb, pos, dis);
+            for (size_t t = 0; t < pass; t++) {
+                const float s = dis[t];
+                if (!(s <= heap_scores[0])) continue;
+                const size_t j = b + pos[t];
+                const idx_t label = label_of(ids, j);
+                if (!internal::topk_ranks_after(heap_scores[0], heap_ids[0], s, label)) continue;
+                if (sel && !sel->is_member(ids[j])) continue;
+                internal::topk_heap_replace_top(k, heap_scores, heap_ids, s, label);
+                nup++;
+            }
+        }
+        return nup;
     }
 
   private:
@@ -159,22 +187,25 @@ class IVFPQScanner : public InvertedListScanner {
     // L2 table of a list is, per sub-quantizer, the residual distance up to a constant,
     // so its row argmins are the query's residual code.
     void polysemous_distances(const uint8_t* codes, size_t nb, float* out) const {
+        uint32_t ids[kScoreBlock];
+        float dis[kScoreBlock];
+        const size_t pass = polysemous_pass(codes, nb, ids, dis);
+        for (size_t j = 0; j < nb; j++)
+            out[j] = std::numeric_limits<float>::quiet_NaN();
+        for (size_t t = 0; t < pass; t++)
+            out[ids[t]] = dis[t];
+    }
+
+    // Positions (increasing) of the nb <= kScoreBlock codes within the Hamming threshold
+    // into ids, their ADC distances into dis; returns how many.
+    size_t polysemous_pass(const uint8_t* codes, size_t nb, uint32_t* ids, float* dis) const {
         if (!table_ready_) {
             prepare_table();
             pq_.compute_code_from_distance_table(tab_, qcode_.data());
         }
-        const size_t M = pq_.M;
-        for (size_t j = 0; j < nb; j++) {
-            const uint8_t* c = codes + j * code_size;
-            if (internal::code_hamming(qcode_.data(), c, code_size) >= ht_) {
-                out[j] = std::numeric_limits<float>::quiet_NaN();
-                continue;
-            }
-            float s = dis0_;
-            for (size_t m = 0; m < M; m++)
-                s += tab_[m * 256 + c[m]];
-            out[j] = s;
-        }
+        const size_t pass = ham_.filter(qcode_.data(), codes, code_size, nb, ht_, ids);
+        internal::adc_u8_by_ids(tab_, dis0_, codes, code_size, pq_.M, ids, pass, dis);
+        return pass;
     }
 
     // Decode each code and compare it with the query directly (small lists).
@@ -205,6 +236,7 @@ class IVFPQScanner : public InvertedListScanner {
     const int ht_;                        // polysemous threshold, 0: no filter
     mutable std::vector<uint8_t> qcode_;  // the query's code in the current list
     const simd::PQKernels& kern_;
+    const simd::HammingKernels& ham_;
     size_t nqueries_ = 0;
     std::vector<float> ct_;  // transposed centroids, once kTransposeAfter queries came
 };

@@ -8,6 +8,7 @@
 #include <faiss/internal/index_checks.h>
 #include <faiss/internal/omp_exceptions.h>
 #include <faiss/internal/topk.h>
+#include <faiss/simd/hamming_dispatch.h>
 #include <faiss/simd/pq_dispatch.h>
 
 #include <omp.h>
@@ -160,60 +161,56 @@ struct HammingScan {
     IndexPQ::Search_type_t type;
     int ht;
     const float* sdc;  // M x 256 x 256, for ST_SDC only
+    const simd::HammingKernels& ham;
 
-    // Scores of codes [i0, i0 + n) for a query of code qc and ADC table tab; filtered
-    // codes (selector, polysemous threshold) become NaN. Returns codes that passed the
-    // Hamming threshold.
-    size_t score_block(const uint8_t* qc, const float* tab, size_t i0, size_t n,
-                       const IDSelector* sel, float* scores) const {
-        const size_t cs = index.code_size, M = index.pq.M;
+    // Scores of codes [i0, i0 + n) for the types that score every code (ST_SDC,
+    // ST_HE, ST_generalized_HE); codes the selector rejects become NaN.
+    void score_block(const uint8_t* qc, const float* tab, size_t i0, size_t n,
+                     const IDSelector* sel, float* scores) const {
+        const size_t cs = index.code_size;
         const uint8_t* codes = index.codes.data() + i0 * cs;
-        const float nan = std::numeric_limits<float>::quiet_NaN();
-        size_t pass = 0;
-        switch (type) {
-            case IndexPQ::ST_SDC:
-                adc_scan(index.pq, tab, codes, n, scores);
-                break;
-            case IndexPQ::ST_HE: {
-                int hd[kScanBlock];
-                internal::code_hamming_block(qc, codes, cs, n, hd);
-                for (size_t j = 0; j < n; j++)
-                    scores[j] = float(hd[j]);
-                break;
-            }
-            case IndexPQ::ST_generalized_HE:
-                for (size_t j = 0; j < n; j++)
-                    scores[j] = float(code_generalized_hamming(qc, codes + j * cs, cs));
-                break;
-            default: {
-                const bool gen = type == IndexPQ::ST_polysemous_generalize;
-                // First pass: all Hamming distances of the block (a tight loop), then the
-                // ADC of the codes that pass.
-                int hd[kScanBlock];
-                if (gen) {
-                    for (size_t j = 0; j < n; j++)
-                        hd[j] = code_generalized_hamming(qc, codes + j * cs, cs);
-                } else {
-                    internal::code_hamming_block(qc, codes, cs, n, hd);
-                }
-                for (size_t j = 0; j < n; j++) {
-                    const uint8_t* c = codes + j * cs;
-                    const int h = hd[j];
-                    if (h >= ht) {
-                        scores[j] = nan;
-                        continue;
-                    }
-                    pass++;
-                    float acc = 0;
-                    for (size_t m = 0; m < M; m++)
-                        acc += tab[m * 256 + c[m]];
-                    scores[j] = acc;
-                }
-            }
+        if (type == IndexPQ::ST_SDC) {
+            adc_scan(index.pq, tab, codes, n, scores);
+        } else if (type == IndexPQ::ST_HE) {
+            int32_t hd[kScanBlock];
+            ham.distances(qc, codes, cs, n, hd);
+            for (size_t j = 0; j < n; j++)
+                scores[j] = float(hd[j]);
+        } else {
+            for (size_t j = 0; j < n; j++)
+                scores[j] = float(code_generalized_hamming(qc, codes + j * cs, cs));
         }
         if (sel) {
             for (size_t j = 0; j < n; j++)
-                if (!sel->is_member(idx_t(i0 + j))) scores[j] = nan;
+                if (!sel->is_member(idx_t(i0 + j)))
+                    scores[j] = std::numeric_limits<float>::quiet_NaN();
+        }
+    }
+
+    // Polysemous types: the codes of [i0, i0 + n) within the Hamming threshold get their
+    // ADC distance and are offered to the heap in id order (as a block scan would).
+    // Returns how many passed the threshold.
+    size_t polysemous_block(const uint8_t* qc, const float* tab, size_t i0, size_t n,
+                            const IDSelector* sel, size_t k, float* D, idx_t* I) const {
+        const size_t cs = index.code_size;
+        const uint8_t* codes = index.codes.data() + i0 * cs;
+        uint32_t ids[kScanBlock];
+        size_t pass;
+        if (type == IndexPQ::ST_polysemous) {
+            pass = ham.filter(qc, codes, cs, n, ht, ids);
+        } else {
+            pass = 0;
+            for (size_t j = 0; j < n; j++) {
+                ids[pass] = uint32_t(j);
+                pass += size_t(code_generalized_hamming(qc, codes + j * cs, cs) < ht);
+            }
+        }
+        float dis[kScanBlock];
+        internal::adc_u8_by_ids(tab, 0.0f, codes, cs, index.pq.M, ids, pass, dis);
+        for (size_t t = 0; t < pass; t++) {
+            const idx_t id = idx_t(i0 + ids[t]);
+            if (dis[t] < D[0] && (!sel || sel->is_member(id)))
+                internal::topk_heap_replace_top(k, D, I, dis[t], id);
         }
         return pass;
     }
@@ -229,13 +226,19 @@ struct HammingScan {
             for (size_t m = 0; m < pq.M; m++)
                 std::memcpy(tab + m * 256, sdc + (m * 256 + qc[m]) * 256, 256 * sizeof(float));
         }
+        const bool poly =
+            type == IndexPQ::ST_polysemous || type == IndexPQ::ST_polysemous_generalize;
         float scores[kScanBlock];
         size_t pass = 0;
         internal::topk_heap_init(k, D, I);
         for (size_t i0 = 0; i0 < size_t(index.ntotal); i0 += kScanBlock) {
             const size_t ni = std::min(kScanBlock, size_t(index.ntotal) - i0);
-            pass += score_block(qc, tab, i0, ni, sel, scores);
-            internal::topk_offer_block(k, D, I, scores, ni, int64_t(i0));
+            if (poly) {
+                pass += polysemous_block(qc, tab, i0, ni, sel, k, D, I);
+            } else {
+                score_block(qc, tab, i0, ni, sel, scores);
+                internal::topk_offer_block(k, D, I, scores, ni, int64_t(i0));
+            }
         }
         internal::topk_heap_sort(k, D, I);
         return pass;
@@ -253,7 +256,7 @@ void search_hamming_family(const IndexPQ& index, IndexPQ::Search_type_t type, in
         with_sdc.compute_sdc_table();
         sdc = with_sdc.sdc_table.data();
     }
-    const HammingScan scan{index, type, ht, sdc};
+    const HammingScan scan{index, type, ht, sdc, simd::hamming_kernels()};
     internal::ExceptionCollector errors;
 #pragma omp parallel if (n > 1)
     {

@@ -128,7 +128,7 @@ void GpuIndexFlat::add(idx_t n, const float* x) {
     if (n == 0) return;
     auto lock = resources_->lockDevice(config_.device);
     detail::DeviceScope scope(config_.device);
-    data_->reserve(ntotal + n);
+    data_->grow_for(n);
     addPaged_(n, x, nullptr);
 }
 

@@ -19,13 +19,31 @@ if [[ -z "$mpi" ]]; then
   if command -v mpicc >/dev/null && command -v mpiexec >/dev/null; then mpi=ON; fi
 fi
 
+# The GPU backend is built whenever nvcc is found (on PATH or in /usr/local/cuda/bin), with
+# or without a GPU, so it always compiles; its tests skip without a device.
+# FAISS_ENABLE_GPU=ON|OFF overrides; FAISS_CUDA_ARCHITECTURES (default "80;90") picks the
+# GPU architectures.
+gpu="${FAISS_ENABLE_GPU:-auto}"
+if [[ "$gpu" == auto ]]; then
+  if command -v nvcc > /dev/null 2>&1 || [[ -x /usr/local/cuda/bin/nvcc ]]; then
+    gpu=ON
+  else
+    gpu=OFF
+  fi
+fi
+gpu_args=(-DFAISS_ENABLE_GPU="$gpu")
+if [[ -n "${FAISS_CUDA_ARCHITECTURES:-}" ]]; then
+  gpu_args+=(-DCMAKE_CUDA_ARCHITECTURES="$FAISS_CUDA_ARCHITECTURES")
+fi
+
 cmake -S "$repo_root" -B "$build_dir" \
   -DCMAKE_BUILD_TYPE=Release \
   -DBUILD_TESTING=ON \
   -DFAISS_ENABLE_C_API=ON \
   -DFAISS_ENABLE_PYTHON=ON \
   -DFAISS_ENABLE_MPI="$mpi" \
-  -DPython3_EXECUTABLE="$repo_root/.venv/bin/python"
+  -DPython3_EXECUTABLE="$repo_root/.venv/bin/python" \
+  "${gpu_args[@]}"
 
 targets=()
 for t in "$@"; do targets+=(--target "$t"); done

@@ -145,6 +145,20 @@ class Service:
             fields = f.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def stats(self):
+        """Service-side counters: search time sum (s) and count, checkpoints written."""
+        text = ServeClient(self.url, api_key=KEY).metrics()
+        out = {"search_s": 0.0, "searches": 0, "checkpoints": 0}
+        for line in text.splitlines():
+            name, _, value = line.rpartition(" ")
+            if name == 'faiss_serve_request_duration_seconds_sum{endpoint="search"}':
+                out["search_s"] = float(value)
+            elif name == 'faiss_serve_request_duration_seconds_count{endpoint="search"}':
+                out["searches"] = int(float(value))
+            elif name.startswith("faiss_serve_checkpoints_total{"):
+                out["checkpoints"] += int(float(value))
+        return out
+
     def stop(self):
         self.proc.terminate()
         try:
@@ -250,6 +264,7 @@ def run_load(svc, args, name, xq, params, rate, adds=None):
             svc.url, name, adds[0], adds[1], args.add_rate, args.add_batch, start,
             args.duration, add_out)))
     cpu0 = svc.cpu_seconds()
+    stats0 = svc.stats()
     for p in procs:
         p.start()
     results = [out.get() for _ in range(args.procs)]
@@ -257,6 +272,8 @@ def run_load(svc, args, name, xq, params, rate, adds=None):
     for p in procs:
         p.join()
     service_cpu = svc.cpu_seconds() - cpu0
+    stats1 = svc.stats()
+    served = max(stats1["searches"] - stats0["searches"], 1)
     rec = np.concatenate([r[0] for r in results])
     nerr = sum(r[2] for r in results)
     ok = rec[~np.isnan(rec[:, 2])]
@@ -273,6 +290,9 @@ def run_load(svc, args, name, xq, params, rate, adds=None):
         "send_p99_ms": float(np.percentile(svc_lat, 99)) if len(ok) else float("nan"),
         "client_cpu_pct": 100 * sum(r[3] for r in results) / args.duration,
         "service_cpu_pct": 100 * service_cpu / span,
+        # routing to answer inside the service: without the client's and the network's share
+        "service_mean_ms": 1e3 * (stats1["search_s"] - stats0["search_s"]) / served,
+        "checkpoints": stats1["checkpoints"] - stats0["checkpoints"],
     }
     if results and results[0][1]:
         row["first_errors"] = results[0][1]
@@ -287,11 +307,27 @@ def fmt(row):
     s = (f"{row['index']:>5} target={row['target_qps']!s:>5} adds={'yes' if row['adds'] else 'no ':3} "
          f"qps={row['qps']:7.1f} p50={row['p50_ms']:7.2f} ms p99={row['p99_ms']:8.2f} ms "
          f"mean={row['mean_ms']:7.2f} ms err={row['errors']} late={row['late']} "
-         f"client_cpu={row['client_cpu_pct']:.0f}% service_cpu={row['service_cpu_pct']:.0f}%")
+         f"client_cpu={row['client_cpu_pct']:.0f}% service_cpu={row['service_cpu_pct']:.0f}% "
+         f"in-service mean={row['service_mean_ms']:.2f} ms")
+    if row["checkpoints"]:
+        s += f" checkpoints={row['checkpoints']}"
     if "added_vectors_per_s" in row:
         s += (f" adds={row['added_vectors_per_s']:.0f} vec/s (p50 {row['add_p50_ms']:.1f} ms,"
               f" p99 {row['add_p99_ms']:.1f} ms)")
     return s
+
+
+def log_slowdown_medians(rows):
+    """Per rate, the median over the repeats of the slowdown of each (no adds, adds) pair:
+    one noisy pair does not decide the figure."""
+    by_rate = {}
+    for base, loaded in zip(rows[0::2], rows[1::2]):
+        by_rate.setdefault(base["target_qps"], []).append(
+            [100 * (loaded[m] / base[m] - 1) for m in ("p50_ms", "p99_ms", "mean_ms")])
+    for rate, pairs in by_rate.items():
+        med = np.median(np.array(pairs), axis=0)
+        log(f"  median slowdown under adds at {rate} QPS over {len(pairs)} pairs: "
+            f"p50 {med[0]:+.0f}% p99 {med[1]:+.0f}% mean {med[2]:+.0f}%")
 
 
 def main():
@@ -364,6 +400,8 @@ def main():
             log(f"  slowdown under adds: p50 {100 * (loaded['p50_ms'] / base['p50_ms'] - 1):+.0f}%"
                 f" p99 {100 * (loaded['p99_ms'] / base['p99_ms'] - 1):+.0f}%"
                 f" mean {100 * (loaded['mean_ms'] / base['mean_ms'] - 1):+.0f}%")
+        if args.repeat > 1:
+            log_slowdown_medians(rows)
         rows.append(run_load(svc, args, "ivf", xq, params, 0.0))
         log(fmt(rows[-1]) + f"  (closed loop, {args.procs * args.threads} connections)")
         if args.large_nb > 0:

@@ -37,9 +37,22 @@ void FlatStorage::reserve(idx_t n) {
     capacity_ = n;
 }
 
+void FlatStorage::grow_for(idx_t extra) {
+    const idx_t needed = size_ + extra;
+    if (needed <= capacity_) return;
+    const idx_t grown = std::max(needed, capacity_ + capacity_ / 2);
+    try {
+        reserve(grown);
+    } catch (const FaissException& e) {
+        // The headroom is a convenience: settle for the exact size when it does not fit.
+        if (e.code() != ErrorCode::out_of_memory || grown == needed) throw;
+        reserve(needed);
+    }
+}
+
 void FlatStorage::append(const float* x, idx_t n, cudaStream_t stream) {
     if (n <= 0) return;
-    if (size_ + n > capacity_) reserve(std::max(size_ + n, capacity_ + capacity_ / 2));
+    grow_for(n);
     const size_t es = fp16_ ? 2 : 4;
     char* dst = static_cast<char*>(vectors_) + size_t(size_) * d_ * es;
     if (fp16_) {

@@ -26,6 +26,10 @@ class FlatStorage {
     /// @throws FaissException (out_of_memory); the content is kept.
     void reserve(idx_t n);
 
+    /// Make room for `extra` more vectors, growing by at least 1.5x so that many small
+    /// appends cost amortised linear copying. @throws as reserve.
+    void grow_for(idx_t extra);
+
     /// Append n vectors from device memory x (n x d float32).
     void append(const float* x, idx_t n, cudaStream_t stream);
 

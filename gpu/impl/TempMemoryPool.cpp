@@ -23,10 +23,14 @@ TempMemoryPool::TempMemoryPool(size_t bytes) {
     }
     base_ = static_cast<char*>(p);
     capacity_ = bytes;
+    owned_ = true;
 }
 
+TempMemoryPool::TempMemoryPool(void* base, size_t bytes)
+    : base_(static_cast<char*>(base)), capacity_(base ? bytes : 0) {}
+
 TempMemoryPool::~TempMemoryPool() {
-    if (base_ && cudaFree(base_) != cudaSuccess) cudaGetLastError();
+    if (owned_ && cudaFree(base_) != cudaSuccess) cudaGetLastError();
 }
 
 void* TempMemoryPool::allocate(size_t bytes) {

@@ -20,6 +20,9 @@ class TempMemoryPool {
     /// Takes `bytes` of device memory on the current device (none when 0).
     /// @throws FaissException (out_of_memory) when cudaMalloc fails.
     explicit TempMemoryPool(size_t bytes);
+    /// Carves `bytes` at `base`, memory the caller owns and keeps alive (tests use host
+    /// memory to check the bookkeeping without a device).
+    TempMemoryPool(void* base, size_t bytes);
     ~TempMemoryPool();
     TempMemoryPool(const TempMemoryPool&) = delete;
     TempMemoryPool& operator=(const TempMemoryPool&) = delete;
@@ -48,6 +51,7 @@ class TempMemoryPool {
 
     char* base_ = nullptr;
     size_t capacity_ = 0;
+    bool owned_ = false;
     size_t top_ = 0;
     std::vector<Block> stack_;
     mutable std::mutex mutex_;

@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -99,6 +100,29 @@ TEST(GpuIndexFlatApi, ReconstructAndResiduals) {
                 [&] { gpu.reconstruct_batch(keys.size(), keys.data(), batch.data()); });
     gpu.reset();
     EXPECT_EQ(gpu.ntotal, 0);
+}
+
+// Many small adds (storage growth and copies), host and device sources mixed.
+TEST(GpuIndexFlatApi, ManySmallAdds) {
+    FAISS_GPU_REQUIRE_DEVICE();
+    faiss::gpu::StandardGpuResources res;
+    const int d = 20;
+    const idx_t nb = 1000;
+    auto xb = faiss::test::random_vectors(nb, d, 12);
+    faiss::gpu::test::DeviceArray dxb(xb.size() * sizeof(float));
+    dxb.upload(xb.data(), xb.size() * sizeof(float));
+    faiss::gpu::GpuIndexFlatConfig config;
+    config.useFloat16 = false;
+    faiss::gpu::GpuIndexFlatIP gpu(&res, d, config);
+    for (idx_t i0 = 0; i0 < nb; i0 += 37) {
+        const idx_t c = std::min<idx_t>(37, nb - i0);
+        const float* src = (i0 / 37) % 2 ? static_cast<const float*>(dxb.get()) : xb.data();
+        gpu.add(c, src + i0 * d);
+    }
+    ASSERT_EQ(gpu.ntotal, nb);
+    std::vector<float> all(xb.size());
+    gpu.reconstruct_n(0, nb, all.data());
+    EXPECT_EQ(all, xb);
 }
 
 TEST(GpuIndexFlatApi, BadInput) {

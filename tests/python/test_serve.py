@@ -308,6 +308,56 @@ def test_full_queue_answers_503(flat_file):
         s.stop()
 
 
+def test_keep_alive_connection_is_reused_and_yields(flat_file):
+    """A keep-alive connection serves many requests (not httplib's default of 5), but
+    while another connection waits for the only worker, the busy one is told to close
+    after its answer, so the waiting one is served within a request or so."""
+    import http.client
+    import threading
+    s = Server(CLI, ["--index", f"a={flat_file}", "--threads", "1", "--queue", "4"])
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=30)
+        conn.request("GET", "/health")
+        conn.getresponse().read()
+        sock = conn.sock
+        for _ in range(20):
+            conn.request("GET", "/health")
+            resp = conn.getresponse()
+            resp.read()
+            assert resp.status == 200 and resp.getheader("Connection") != "close"
+        assert conn.sock is sock  # never reopened
+        stop = threading.Event()
+        closes, done = [], [0]
+
+        def busy():
+            # Back-to-back requests on one connection; http.client reopens it after an
+            # answer with "Connection: close".
+            while not stop.is_set():
+                conn.request("GET", "/health")
+                resp = conn.getresponse()
+                resp.read()
+                done[0] += 1
+                if resp.getheader("Connection") == "close":
+                    closes.append(1)
+
+        t = threading.Thread(target=busy)
+        t.start()
+        try:
+            time.sleep(0.3)
+            before = done[0]
+            status, _ = s.request("GET", "/health", timeout=30)
+            during = done[0] - before
+        finally:
+            stop.set()
+            t.join()
+        conn.close()
+        assert status == 200 and closes
+        # Served after a request or two of the busy connection, not after its 1000.
+        assert during < 20, during
+    finally:
+        s.stop()
+
+
 def test_start_errors(tmp_path, flat_file):
     import subprocess
     env = dict(os.environ)

@@ -333,3 +333,92 @@ def test_many_concurrent_clients(tmp_path):
         assert s.search("v", xb[:1].tolist(), k=1)[1]["results"][0]["ids"] == [0]
     finally:
         s.stop()
+
+
+def _reference_results(index, xq, k):
+    """Index.search results without the -1 padding, as the service answers them."""
+    dis, ids = index.search(xq, k)
+    return [(d[i >= 0], i[i >= 0]) for d, i in zip(dis, ids)]
+
+
+@pytest.mark.parametrize("metric", ["L2", "IP"])
+def test_ivf_delta_matches_a_reference_index(tmp_path, metric):
+    """Many small adds (the per-list delta grows chunk by chunk and merges), removes and
+    re-adds of removed ids, then a checkpoint and a restart: the service answers as an
+    IVF index given the same writes, at several nprobe, at every stage."""
+    rng = np.random.default_rng(11)
+    mt = faiss.METRIC_L2 if metric == "L2" else faiss.METRIC_INNER_PRODUCT
+    xb = rng.standard_normal((1000, D)).astype(np.float32)  # 200 + at most 40 x 19 rows
+    xq = rng.standard_normal((30, D)).astype(np.float32)
+    ref = faiss.index_factory(D, "IVF16,Flat", mt)
+    ref.train(xb)
+    ref.add_with_ids(xb[:200], np.arange(200, dtype=np.int64))
+    ref.nprobe = 3
+    faiss.write_index(ref, str(tmp_path / "v.index"))
+    s = start(tmp_path)
+    try:
+        pos = 200
+        for step in range(40):
+            n = int(rng.integers(1, 20))
+            ids = np.arange(pos, pos + n, dtype=np.int64)
+            add(s, ids.tolist(), xb[pos:pos + n])
+            ref.add_with_ids(xb[pos:pos + n], ids)
+            pos += n
+            if step % 7 == 6:
+                gone = rng.choice(pos, 5, replace=False).astype(np.int64)
+                assert s.request("POST", "/v1/indexes/v/remove", {"ids": gone.tolist()})[0] == 200
+                ref.remove_ids(faiss.IDSelectorBatch(gone))
+                back = rng.standard_normal((2, D)).astype(np.float32)
+                add(s, gone[:2].tolist(), back)
+                ref.add_with_ids(back, gone[:2])
+
+        def check():
+            for nprobe in (1, 3, 16):
+                ref.nprobe = nprobe
+                expected = _reference_results(ref, xq, 10)
+                got = s.search("v", xq.tolist(), k=10, params={"nprobe": nprobe})[1]["results"]
+                for r, (dis, ids) in zip(got, expected):
+                    assert r["ids"] == ids.tolist()
+                    np.testing.assert_allclose(r["distances"], dis, rtol=1e-4, atol=1e-4)
+            assert s.request("GET", "/v1/indexes/v")[1]["ntotal"] >= ref.ntotal
+
+        check()
+        assert s.request("GET", "/v1/indexes/v")[1]["delta_vectors"] > 0
+        assert s.request("POST", "/v1/indexes/v/checkpoint")[0] == 200
+        assert s.request("GET", "/v1/indexes/v")[1]["delta_vectors"] == 0
+        check()
+        add(s, [5000], xq[:1])
+        ref.add_with_ids(xq[:1], np.array([5000], dtype=np.int64))
+        s.kill()
+        s = start(tmp_path)
+        check()
+        assert s.request("GET", "/v1/indexes/v")[1]["ntotal"] == ref.ntotal
+    finally:
+        s.stop()
+
+
+def test_checkpoint_without_the_base_file_clones_the_base(tmp_path):
+    """A checkpoint reads its copy of the base from the base's checkpoint file; with that
+    file gone it clones the base in memory instead, and nothing is lost."""
+    xb = make_index(tmp_path / "v.index", 100)
+    rng = np.random.default_rng(12)
+    new = rng.standard_normal((10, D)).astype(np.float32) * 5
+    s = start(tmp_path)
+    try:
+        add(s, range(1000, 1010), new)
+        data = tmp_path / "data" / "v"
+        for name in os.listdir(data):
+            if name.startswith("ckpt-"):
+                os.unlink(data / name)
+        status, body = s.request("POST", "/v1/indexes/v/checkpoint")
+        assert status == 200 and body["checkpoint_seq"] == 1, body
+        assert [r[0] for r in present(s, new)] == list(range(1000, 1010))
+    finally:
+        s.kill()
+    s = start(tmp_path)
+    try:
+        assert [r[0] for r in present(s, new)] == list(range(1000, 1010))
+        assert [r[0] for r in present(s, xb)] == list(range(100))
+        assert s.request("GET", "/v1/indexes/v")[1]["ntotal"] == 110
+    finally:
+        s.stop()

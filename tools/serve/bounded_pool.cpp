@@ -5,7 +5,8 @@ namespace faiss_serve {
 
 namespace {
 thread_local bool t_shedding = false;
-}
+thread_local const std::atomic<size_t>* t_waiting = nullptr;
+}  // namespace
 
 BoundedPool::BoundedPool(size_t threads, size_t max_queued, std::function<void()> on_start)
     : max_queued_(max_queued) {
@@ -26,12 +27,17 @@ bool BoundedPool::shedding() {
     return t_shedding;
 }
 
+bool BoundedPool::connections_waiting() {
+    return t_waiting && t_waiting->load(std::memory_order_relaxed) > 0;
+}
+
 void BoundedPool::enqueue(std::function<void()> fn) {
     Queue* q;
     {
         std::lock_guard<std::mutex> lock(mu_);
         q = work_.jobs.size() < max_queued_ ? &work_ : &shed_;
         q->jobs.push_back(std::move(fn));
+        waiting_ = work_.jobs.size();
     }
     q->cv.notify_one();
 }
@@ -51,6 +57,7 @@ void BoundedPool::shutdown() {
 
 void BoundedPool::run(Queue& q, bool shed) {
     t_shedding = shed;
+    if (!shed) t_waiting = &waiting_;
     for (;;) {
         std::function<void()> fn;
         {
@@ -59,6 +66,7 @@ void BoundedPool::run(Queue& q, bool shed) {
             if (q.jobs.empty()) return;
             fn = std::move(q.jobs.front());
             q.jobs.pop_front();
+            waiting_ = work_.jobs.size();
         }
         fn();
     }

@@ -6,6 +6,7 @@
 // without bound and clients learn to back off.
 #include <httplib.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -25,6 +26,11 @@ class BoundedPool : public httplib::TaskQueue {
 
     /// True on the shedding thread while it serves a rejected connection.
     static bool shedding();
+    /// True on a worker thread while connections wait in its pool's queue. A keep-alive
+    /// connection holds its worker between requests, so the server closes it after the
+    /// current answer then: the client reconnects and queues behind the waiting ones,
+    /// which keeps long keep-alive runs from starving them.
+    static bool connections_waiting();
 
   private:
     struct Queue {
@@ -34,6 +40,7 @@ class BoundedPool : public httplib::TaskQueue {
     void run(Queue& q, bool shed);
 
     size_t max_queued_;
+    std::atomic<size_t> waiting_{0};  // work_.jobs.size(), readable without mu_
     std::mutex mu_;
     bool stop_ = false;
     Queue work_, shed_;

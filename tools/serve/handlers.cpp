@@ -80,7 +80,6 @@ json handle_search(ServiceState& st, ServedIndex& index, const std::string& body
     sr.k = k;
     sr.params = params.top;
     sr.allow = sel.allow;
-    sr.nprobe = opts.nprobe.value_or(0);
     const SearchResult r = search_snapshot(*snap, sr);
     json results = json::array();
     for (size_t q = 0; q < n; q++) {

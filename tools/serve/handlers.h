@@ -15,10 +15,11 @@ namespace faiss_serve {
 
 struct ServeConfig {
     std::string host = "127.0.0.1";
-    int port = 8080;              ///< 0: any free port (printed at start)
-    size_t threads = 8;           ///< connection worker threads
-    size_t queue = 64;            ///< accepted connections waiting for a worker
-    size_t max_body = 64u << 20;  ///< bytes
+    int port = 8080;                    ///< 0: any free port (printed at start)
+    size_t threads = 8;                 ///< connection worker threads
+    size_t queue = 64;                  ///< accepted connections waiting for a worker
+    size_t keep_alive_requests = 1000;  ///< requests per keep-alive connection
+    size_t max_body = 64u << 20;        ///< bytes
     size_t max_k = 1024;
     size_t max_batch = 1024;    ///< query or add rows per request
     size_t max_ids = 1u << 20;  ///< ids in a filter or remove list

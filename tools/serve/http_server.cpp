@@ -85,6 +85,7 @@ void run_endpoint(ServiceState& st, const std::string& name, Access access,
     } catch (const std::exception& e) {
         send_error(res, 500, e.what());
     }
+    if (BoundedPool::connections_waiting()) res.set_header("Connection", "close");
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     st.metrics.observe(name, res.status, secs);
@@ -188,6 +189,11 @@ void configure(httplib::Server& svr, ServiceState& st) {
     svr.set_read_timeout(10, 0);
     svr.set_write_timeout(10, 0);
     svr.set_keep_alive_timeout(5);
+    // httplib closes a connection after 5 requests by default: the client then pays a
+    // new TCP connection and the connection a new trip through the worker queue every
+    // 5 requests. Fairness does not need that: a connection is closed after its answer
+    // whenever others wait for a worker (run_endpoint).
+    svr.set_keep_alive_max_count(cfg.keep_alive_requests);
     // Answers are small writes: without this, Nagle plus delayed ACKs add ~40 ms.
     svr.set_tcp_nodelay(true);
     // Answers httplib made itself (unknown path 404, body over the limit 413 ...).

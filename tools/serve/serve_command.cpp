@@ -75,6 +75,8 @@ faiss_serve::ServeConfig parse_config(const Args& args) {
     cfg.port = int(args.get_int("port", cfg.port, 0, 65535));
     cfg.threads = size_t(args.get_int("threads", int64_t(cfg.threads), 1, 1024));
     cfg.queue = size_t(args.get_int("queue", int64_t(cfg.queue), 1, 1 << 20));
+    cfg.keep_alive_requests = size_t(
+        args.get_int("keep-alive-requests", int64_t(cfg.keep_alive_requests), 1, int64_t(1) << 30));
     cfg.max_body = size_t(args.get_int("max-body", int64_t(cfg.max_body), 1024, int64_t(1) << 34));
     cfg.max_k = size_t(args.get_int("max-k", int64_t(cfg.max_k), 1, 1 << 20));
     cfg.max_batch = size_t(args.get_int("max-batch", int64_t(cfg.max_batch), 1, 1 << 24));
@@ -129,9 +131,9 @@ void load_indexes(const Args& args, faiss_serve::ServiceState& st) {
 
 int cmd_serve(int argc, char** argv) {
     std::set<std::string> value_opts = {
-        "index",           "host",           "port",      "data-dir",   "api-key-file",
-        "threads",         "queue",          "max-body",  "max-k",      "max-batch",
-        "merge-threshold", "search-threads", "embed-url", "embed-model"};
+        "index",           "host",           "port",      "data-dir",    "api-key-file",
+        "threads",         "queue",          "max-body",  "max-k",       "max-batch",
+        "merge-threshold", "search-threads", "embed-url", "embed-model", "keep-alive-requests"};
     std::set<std::string> flags = {"auth-reads"};
     Args args(argc, argv, value_opts, flags);
     faiss_serve::ServiceState st;

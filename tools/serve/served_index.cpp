@@ -6,13 +6,17 @@
 #include <faiss/IndexIVF.h>
 #include <faiss/index_io.h>
 
+#include <omp.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <stdexcept>
 
 namespace faiss_serve {
@@ -20,11 +24,7 @@ namespace faiss_serve {
 namespace {
 
 std::shared_ptr<Snapshot> initial_snapshot(faiss::Index* index, uint64_t seq) {
-    auto s = std::make_shared<Snapshot>();
-    s->base.reset(index);
-    s->tombstones = std::make_shared<Tombstones>();
-    s->seq = s->base_seq = seq;
-    return s;
+    return base_snapshot(std::shared_ptr<const faiss::Index>(index), seq);
 }
 
 /// The index ready for add_with_ids / remove_ids; takes ownership of index.
@@ -53,6 +53,49 @@ faiss::Index* prepare_writable(faiss::Index* index, const std::string& path) {
     for (size_t i = 0; i < map->id_map.size(); i++)
         map->id_map[i] = faiss::idx_t(i);
     return map.release();
+}
+
+/// Nice value of checkpoint work: a CPU share of about a tenth of a search thread's when
+/// they compete (searches preempt it), yet enough that a checkpoint still finishes on a
+/// machine saturated by other work (at nice 19, a 1M x 128 checkpoint had not finished
+/// after 15 s on a 2-core machine at load 13, and the delta kept growing meanwhile).
+constexpr int kCheckpointNice = 10;
+
+/// Runs fn on a thread of its own at kCheckpointNice with one OpenMP thread, and waits
+/// for it; rethrows what fn throws. Checkpoint work (copying the index, writing its
+/// file, freeing the old one) is bulk work that searches should preempt. fn must not
+/// take the locks writers wait for: a starved low-priority thread holding one would
+/// stall them (priority inversion).
+template <typename F>
+void run_low_priority(F&& fn) {
+    std::exception_ptr error;
+    std::thread worker([&] {
+        // Linux: with a thread id, setpriority changes that thread only.
+        ::setpriority(PRIO_PROCESS, id_t(::syscall(SYS_gettid)), kCheckpointNice);
+        omp_set_num_threads(1);
+        try {
+            fn();
+        } catch (...) {
+            error = std::current_exception();
+        }
+    });
+    worker.join();
+    if (error) std::rethrow_exception(error);
+}
+
+/// Drops s, the last snapshot on a base a checkpoint replaced, once neither it nor any
+/// other snapshot of that base is held (waiting a few seconds at most). Freeing a whole
+/// index takes tens of milliseconds, which would otherwise add to the latency of
+/// whichever search released it last.
+void release_when_unused(std::shared_ptr<const Snapshot> s) {
+    run_low_priority([&s] {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while ((s.use_count() > 1 || s->base.use_count() > 1) &&
+               std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
+        s.reset();
+    });
 }
 
 void make_dir(const std::string& dir) {
@@ -144,12 +187,8 @@ void ServedIndex::apply(const LogRecord& r) {
                                      " has d=" + std::to_string(r.d) +
                                      ", the index d=" + std::to_string(cur->base->d));
         }
-        auto chunk = std::make_shared<DeltaChunk>();
-        chunk->x = r.x;
-        chunk->ids = r.ids;
-        chunk->seqs.assign(r.ids.size(), r.seq);
-        chunk->lists = assign_lists(*cur->base, r.ids.size(), r.x.data());
-        publish(with_added(*cur, std::move(chunk), r.seq));
+        const auto lists = assign_lists(*cur->base, r.ids.size(), r.x.data());
+        publish(with_added(*cur, r.ids, r.x, lists, r.seq));
     } else {
         publish(with_removed(*cur, r.ids, r.seq));
     }
@@ -157,19 +196,19 @@ void ServedIndex::apply(const LogRecord& r) {
 
 uint64_t ServedIndex::add(const std::vector<int64_t>& ids, std::vector<float> x) {
     const auto cur = snapshot();
-    auto chunk = std::make_shared<DeltaChunk>();
-    // Lists from any snapshot's base are valid: checkpoints keep the quantizer.
-    chunk->lists = assign_lists(*cur->base, ids.size(), x.data());
-    chunk->ids = ids;
+    // Lists from any snapshot's base are valid: checkpoints keep the quantizer. Assigned
+    // here, outside the write lock, so that writers only queue for the log.
+    auto lists = std::make_shared<const std::vector<int64_t>>(
+        assign_lists(*cur->base, ids.size(), x.data()));
     LogRecord r;
     r.op = LogOp::add;
     r.d = uint32_t(cur->base->d);
     r.ids = ids;
-    r.x = x;
-    chunk->x = std::move(x);
-    return commit(r, [chunk](const Snapshot& s, uint64_t seq) {
-        chunk->seqs.assign(chunk->ids.size(), seq);
-        return with_added(s, chunk, seq);
+    r.x = std::move(x);
+    // The record's vectors serve the snapshot too (no second copy); commit sets its seq.
+    auto rows = std::make_shared<LogRecord>(std::move(r));
+    return commit(*rows, [rows, lists](const Snapshot& s, uint64_t seq) {
+        return with_added(s, rows->ids, rows->x, *lists, seq);
     });
 }
 
@@ -269,8 +308,11 @@ uint64_t ServedIndex::checkpoint() {
         }
     }
     const uint64_t s0 = snap->seq;
-    std::shared_ptr<const faiss::Index> merged(merged_base(*snap));
-    faiss::write_index(merged.get(), checkpoint_path(opts_.data_dir, s0).c_str());
+    std::shared_ptr<const faiss::Index> merged;
+    run_low_priority([&] {
+        merged.reset(merged_base(*snap, checkpoint_path(opts_.data_dir, snap->base_seq)));
+        faiss::write_index(merged.get(), checkpoint_path(opts_.data_dir, s0).c_str());
+    });
     {
         std::lock_guard<std::mutex> lock(write_mu_);
         publish(rebased(*snapshot(), merged, s0));
@@ -287,6 +329,7 @@ uint64_t ServedIndex::checkpoint() {
         if (seg.first <= s0) ::unlink(seg.second.c_str());
     }
     sync_dir(opts_.data_dir);
+    release_when_unused(std::move(snap));
     return s0;
 }
 

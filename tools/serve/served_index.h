@@ -6,9 +6,10 @@
 // writers. add/remove write their record to the log under a mutex, then one of the
 // waiting writers fsyncs for all of them (group commit) and publishes their snapshots
 // in order; each answers once its write is durable and visible. A checkpoint (background thread, or
-// checkpoint()) builds the merged index from a snapshot without holding that mutex,
-// writes it, then publishes it rebased on the writes that arrived meanwhile. Memory
-// during a checkpoint: a second copy of the base index.
+// checkpoint()) builds the merged index from a snapshot without holding that mutex, on
+// a thread at low CPU priority (nice 10), writes it, then publishes it rebased on the
+// writes that arrived meanwhile, and frees the old base there too once no search holds
+// it. Memory during a checkpoint: a second copy of the base index.
 #include "snapshot.h"
 #include "write_log.h"
 

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -25,27 +26,54 @@ struct DeltaChunk {
     std::vector<float> x;        ///< n x d
     std::vector<int64_t> ids;    ///< n
     std::vector<uint64_t> seqs;  ///< n, seq of the add of each vector
-    /// n, the IVF list of each vector when the base is an IndexIVF (empty otherwise):
-    /// a search then skips the vectors outside its probed lists, as the base does.
-    std::vector<int64_t> lists;
     size_t size() const { return ids.size(); }
+};
+
+/// The chunks of one delta list, in seq order; their sizes shrink geometrically (each
+/// at most half its predecessor, after merging), so a list of n vectors has O(log n).
+using DeltaList = std::vector<std::shared_ptr<const DeltaChunk>>;
+/// The delta by list: for an IndexIVF base one list per inverted list (the vectors the
+/// base's quantizer assigns there), so that a search reads only the lists it probes and
+/// an add copies only the few lists it touches; for other bases a single list. The list
+/// pointers sit in blocks of kBlock shared copy-on-write, so a copy with some lists
+/// replaced costs nlist / kBlock pointers plus the touched blocks, not nlist pointers
+/// (IVF65536 is common). Never modified once published; set() is for building a copy.
+class DeltaLists {
+  public:
+    explicit DeltaLists(size_t nlist);
+    size_t size() const { return nlist_; }
+    /// List l (< size()), or null when empty.
+    const DeltaList* get(size_t l) const { return (*blocks_[l / kBlock])[l % kBlock].get(); }
+    void set(size_t l, std::shared_ptr<const DeltaList> list);
+
+  private:
+    static constexpr size_t kBlock = 64;
+    using Block = std::vector<std::shared_ptr<const DeltaList>>;  // kBlock entries
+    size_t nlist_;
+    std::vector<std::shared_ptr<const Block>> blocks_;
 };
 
 using Tombstones = std::unordered_map<int64_t, uint64_t>;
 
 struct Snapshot {
     std::shared_ptr<const faiss::Index> base;
-    std::vector<std::shared_ptr<const DeltaChunk>> chunks;
+    std::shared_ptr<const DeltaLists> delta;  ///< delta_list_count(*base) entries
     std::shared_ptr<const Tombstones> tombstones;
     uint64_t seq = 0;       ///< last write applied
     uint64_t base_seq = 0;  ///< last write included in base
-    size_t delta_size = 0;  ///< vectors in chunks
+    size_t delta_size = 0;  ///< vectors in delta
 
     /// Visible vectors of the delta (exact count) plus base->ntotal (which still counts
     /// removed base vectors until the next checkpoint).
     int64_t ntotal_estimate() const;
     bool visible(int64_t id, uint64_t add_seq) const;
 };
+
+/// A snapshot of base (its writes up to seq included) with an empty delta.
+std::shared_ptr<Snapshot> base_snapshot(std::shared_ptr<const faiss::Index> base, uint64_t seq);
+
+/// nlist for an IndexIVF base, else 1.
+size_t delta_list_count(const faiss::Index& base);
 
 /// Keeps base ids allowed by a filter list (when given) and not removed.
 struct ServeSelector : faiss::IDSelector {
@@ -54,13 +82,16 @@ struct ServeSelector : faiss::IDSelector {
     bool is_member(faiss::idx_t id) const override;
 };
 
-/// The IVF list of each of the n vectors x (n x d) when base is an IndexIVF, else empty.
+/// The delta list of each of the n vectors x (n x d): the base quantizer's assignment
+/// for an IndexIVF base (-1 for a vector it cannot assign), else all 0.
 std::vector<int64_t> assign_lists(const faiss::Index& base, size_t n, const float* x);
 
-/// A new snapshot: s plus the chunk (seqs all > s.seq); merges trailing chunks of
-/// similar size so that a search visits O(log n) chunks.
-std::shared_ptr<const Snapshot> with_added(const Snapshot& s, std::shared_ptr<DeltaChunk> chunk,
-                                           uint64_t seq);
+/// A new snapshot: s plus the n = ids.size() vectors x (n x d) of the add with seq
+/// (> s.seq), in the delta lists given by lists (from assign_lists; vectors with list
+/// -1 are not searchable, as the base would drop them too).
+std::shared_ptr<const Snapshot> with_added(const Snapshot& s, const std::vector<int64_t>& ids,
+                                           const std::vector<float>& x,
+                                           const std::vector<int64_t>& lists, uint64_t seq);
 /// A new snapshot: s with tombstones for ids at seq.
 std::shared_ptr<const Snapshot> with_removed(const Snapshot& s, const std::vector<int64_t>& ids,
                                              uint64_t seq);
@@ -74,7 +105,6 @@ struct SearchRequest {
     /// snapshot's tombstones and the filter (or null when neither applies).
     const faiss::SearchParameters* params = nullptr;
     const std::unordered_set<int64_t>* allow = nullptr;  ///< filter list, or null
-    size_t nprobe = 0;  ///< IVF bases: lists probed in the delta (0: the index's nprobe)
 };
 
 /// Result lists, best first, only real results (no -1 padding).
@@ -83,15 +113,21 @@ struct SearchResult {
     std::vector<std::vector<float>> distances;
 };
 
-/// Searches base and delta and merges. @throws faiss::FaissException.
+/// Searches base and delta and merges. For an IndexIVF base the coarse assignment is
+/// computed once and serves both the base (search_preassigned) and the delta lists.
+/// @throws faiss::FaissException.
 SearchResult search_snapshot(const Snapshot& s, const SearchRequest& req);
 
 /// The base with the snapshot's writes applied: a deep copy of base, removed ids
 /// deleted, visible delta vectors added with their ids. The caller owns the result.
-faiss::Index* merged_base(const Snapshot& s);
+/// base_file, when not empty, is a file holding the same index as s.base (its
+/// checkpoint): the copy is read from it, which costs a third of clone_index (that
+/// serializes into a growing buffer and parses it back) and one copy less of memory;
+/// when it cannot be read or does not match s.base, s.base is cloned.
+faiss::Index* merged_base(const Snapshot& s, const std::string& base_file = "");
 
-/// s rebased on new_base, which holds every write up to merged_seq (<= s.seq): keeps the
-/// chunks' vectors and the tombstones newer than merged_seq.
+/// s rebased on new_base, which holds every write up to merged_seq (<= s.seq) and has the
+/// same quantizer as s.base: keeps the delta vectors and tombstones newer than merged_seq.
 std::shared_ptr<const Snapshot> rebased(const Snapshot& s,
                                         std::shared_ptr<const faiss::Index> new_base,
                                         uint64_t merged_seq);
