@@ -11,11 +11,11 @@
 // Any index type works as a shard (loaded normally or memory-mapped with IO_FLAG_MMAP):
 // the generic path runs shard->search on every rank. When every shard is an IndexIVF
 // (top level) with the same coarse quantizer (compared by a fingerprint of its
-// centroids) the search is routed: root assigns the queries to their nprobe lists once
-// with its quantizer (every shard holds the same quantizer), the assignment is
-// broadcast with the queries, and a rank scans a query only when one of its probed lists
-// is non-empty there (search_preassigned on those lists). With shards made by
-// shard_ivf_by_list (distributed_build.h), a query thus costs work only on the ranks that
+// centroids) the search is routed: the queries are assigned to their nprobe lists once,
+// each rank assigning an even slice of the batch with its copy of the quantizer, the
+// assignments are gathered by every rank (MPI_Allgatherv), and a rank scans a query only
+// when one of its probed lists is non-empty there (search_preassigned on those lists). With shards
+// made by shard_ivf_by_list (distributed_build.h), a query thus costs work only on the ranks that
 // own its lists; with shards split by vectors every rank scans every query. The results
 // are those of one index holding all the shards' vectors with the same nprobe.
 //
