@@ -12,6 +12,7 @@
 #include <faiss/clone_index.h>
 #include <faiss/gpu/GpuIndexFlat.h>
 #include <faiss/gpu/GpuResources.h>
+#include <faiss/gpu/impl/IVFCloner.h>
 #include <faiss/gpu/utils/DeviceUtils.h>
 #include <faiss/index_io.h>
 #include <faiss/internal/checks.h>
@@ -47,8 +48,8 @@ std::string class_name(const Index& index) {
     FAISS_THROW_CODE(
         unsupported,
         "index_cpu_to_gpu: %s has no GPU version in this library (convertible: IndexFlat, "
-        "IndexFlatL2, IndexFlatIP, and IndexIDMap, IndexIDMap2, "
-        "IndexPreTransform around one of them)",
+        "IndexFlatL2, IndexFlatIP, IndexIVFFlat, IndexIVFScalarQuantizer, IndexIVFPQ, and "
+        "IndexIDMap, IndexIDMap2, IndexPreTransform around one of them)",
         class_name(index).c_str());
 }
 
@@ -180,6 +181,7 @@ struct ToGpu {
             return flat(*flat_to_cpu(static_cast<const GpuIndexFlat&>(index)));
         }
         if (auto out = convert_wrapper(index, *this)) return out;
+        if (auto out = detail::ivf_cpu_to_gpu(provider, device, index, options)) return out;
         throw_unsupported(index);
     }
 };
@@ -188,6 +190,7 @@ struct ToCpu {
     std::unique_ptr<Index> operator()(const Index& index) const {
         if (is_gpu_flat(index)) return flat_to_cpu(static_cast<const GpuIndexFlat&>(index));
         if (auto out = convert_wrapper(index, *this)) return out;
+        if (auto out = detail::ivf_gpu_to_cpu(index)) return out;
         FAISS_REQUIRE(!isGpuIndex(&index), unsupported,
                       "index_gpu_to_cpu: %s has no CPU counterpart in this library",
                       class_name(index).c_str());

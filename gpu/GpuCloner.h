@@ -10,12 +10,17 @@
 //   IndexFlat, IndexFlatL2, IndexFlatIP (L2 or inner product)
 //         <-> GpuIndexFlat, GpuIndexFlatL2, GpuIndexFlatIP (same metric; the copy back
 //             is an IndexFlatL2 / IndexFlatIP)
+//   IndexIVFFlat, IndexIVFScalarQuantizer (QT_8bit, QT_fp16), IndexIVFPQ (8-bit codes)
+//         <-> GpuIndexIVFFlat, GpuIndexIVFScalarQuantizer, GpuIndexIVFPQ (centroids,
+//             codec and lists copied as they are; the copy back has an IndexFlatL2 /
+//             IndexFlatIP quantizer). Options used: indicesOptions (INDICES_64_BIT
+//             only), useFloat16CoarseQuantizer, usePrecomputed, reserveVecs, verbose.
 //   IndexIDMap, IndexIDMap2, IndexPreTransform around a convertible index
 //         -> the same wrapper class, on the CPU, with the same ids / transform chain,
 //            owning a converted copy of the inner index (own_fields set)
 // A GpuIndexFlat given to index_cpu_to_gpu is copied to the requested device. A CPU
 // index without any GPU part given to index_gpu_to_cpu is deep-copied (clone_index).
-// The inverted-file, PQ, scalar-quantizer, HNSW and refine indexes have no GPU version
+// The flat PQ and scalar-quantizer indexes, HNSW and refine indexes have no GPU version
 // here yet.
 //
 // Every result is a new object owned by the caller; the source is never modified.

@@ -14,21 +14,22 @@ namespace gpu {
 
 /// How to copy a CPU index to one GPU.
 struct GpuClonerOptions {
-    /// Storage of ids on GPU index types that store them. No such type exists here yet
-    /// (GpuIndexFlat stores none): kept for Faiss compatibility, no effect.
+    /// Storage of ids of the GPU IVF indexes: only INDICES_64_BIT is supported (the
+    /// copy of an IVF index fails with unsupported otherwise); GpuIndexFlat stores none.
     IndicesOptions indicesOptions = INDICES_64_BIT;
 
-    /// Float16 coarse quantizer of a GPU IVF index. No GPU IVF exists here: no effect.
+    /// Float16 coarse quantizer of a GPU IVF index (GpuIndexIVFConfig::flatConfig).
     bool useFloat16CoarseQuantizer = false;
 
     /// Store the vectors of a GpuIndexFlat as float16 (GpuIndexFlatConfig::useFloat16):
     /// half the device memory, distances computed from the rounded vectors.
     bool useFloat16 = false;
 
-    /// Precomputed tables of a GPU IVFPQ index. No GPU IVFPQ exists here: no effect.
+    /// Precomputed tables of a GPU IVFPQ index (GpuIndexIVFPQConfig::usePrecomputedTables,
+    /// recorded; the GPU scan builds its tables on the fly either way).
     bool usePrecomputed = false;
 
-    /// Vectors to reserve in GPU inverted lists. No GPU IVF exists here: no effect.
+    /// Vectors to reserve in the device inverted lists of a GPU IVF copy.
     long reserveVecs = 0;
 
     /// GpuIndexFlat only (GpuIndexFlatConfig::storeTransposed, deprecated in Faiss):
@@ -43,7 +44,8 @@ struct GpuClonerOptions {
     bool use_cuvs = false;
 
     /// Let the coarse quantizer of an IVF index stay on the CPU when it has no GPU
-    /// version. No GPU IVF exists here, so IVF indexes are rejected either way: no effect.
+    /// version. The GPU IVF copies always hold the centroids in a GPU flat quantizer
+    /// (read from any CPU quantizer with reconstruct): no effect.
     bool allowCpuCoarseQuantizer = false;
 };
 

@@ -1,11 +1,15 @@
 #include <faiss/gpu/GpuIndex.h>
 
 #include <faiss/IndexFlat.h>
+#include <faiss/IndexIVFFlat.h>
+#include <faiss/IndexIVFPQ.h>
+#include <faiss/IndexIVFScalarQuantizer.h>
 #include <faiss/gpu/impl/CudaCheck.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <typeinfo>
 #include <vector>
 
 namespace faiss::gpu {
@@ -192,8 +196,12 @@ bool isGpuIndex(const faiss::Index* index) {
 }
 
 bool isGpuIndexImplemented(const faiss::Index* index) {
-    auto flat = dynamic_cast<const faiss::IndexFlat*>(index);
-    return flat && (flat->metric_type == METRIC_L2 || flat->metric_type == METRIC_INNER_PRODUCT);
+    if (!index) return false;
+    const std::type_info& t = typeid(*index);
+    const bool known =
+        dynamic_cast<const faiss::IndexFlat*>(index) || t == typeid(faiss::IndexIVFFlat) ||
+        t == typeid(faiss::IndexIVFScalarQuantizer) || t == typeid(faiss::IndexIVFPQ);
+    return known && (index->metric_type == METRIC_L2 || index->metric_type == METRIC_INNER_PRODUCT);
 }
 
 }  // namespace faiss::gpu

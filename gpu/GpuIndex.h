@@ -116,7 +116,8 @@ class GpuIndex : public faiss::Index {
 /// Whether index is a GPU index of this library.
 bool isGpuIndex(const faiss::Index* index);
 
-/// Whether a CPU index of this type can be copied to the GPU (IndexFlat family).
+/// Whether a CPU index of this type can be copied to the GPU (IndexFlat family,
+/// IndexIVFFlat, IndexIVFScalarQuantizer, IndexIVFPQ; L2 or inner product).
 bool isGpuIndexImplemented(const faiss::Index* index);
 
 }  // namespace gpu

@@ -303,6 +303,60 @@ double run_distributed(Clustering& c, State& s, int redo, Index& index) {
     return c.iteration_stats.back().obj;
 }
 
+/// Local arguments of train(), as Clustering::train checks them.
+void check_arguments(const Clustering& c, idx_t n, const float* x, const Index& index) {
+    const size_t d = c.d, k = c.k;
+    const int niter = c.niter, nredo = c.nredo, max_points_per_centroid = c.max_points_per_centroid;
+    const std::vector<float>& centroids = c.centroids;
+    FAISS_REQUIRE(n >= 0, invalid_argument, "number of training points must be >= 0, got %lld",
+                  (long long)n);
+    FAISS_REQUIRE(n == 0 || x != nullptr, invalid_argument, "training vectors pointer is null");
+    FAISS_REQUIRE(size_t(index.d) == d, invalid_argument,
+                  "index dimension %d does not match clustering dimension %zu", index.d, d);
+    FAISS_REQUIRE(niter >= 0, invalid_argument, "niter must be >= 0, got %d", niter);
+    FAISS_REQUIRE(nredo >= 1, invalid_argument, "nredo must be >= 1, got %d", nredo);
+    FAISS_REQUIRE(max_points_per_centroid > 0, invalid_argument,
+                  "max_points_per_centroid must be > 0, got %d", max_points_per_centroid);
+    FAISS_REQUIRE(centroids.size() % d == 0 && centroids.size() / d <= k, invalid_argument,
+                  "pre-filled centroids hold %zu values: expected a multiple of d=%zu, at "
+                  "most k*d=%zu",
+                  centroids.size(), d, k * d);
+}
+
+/// The points this rank uses: its share of the seeded subsample when the global set is
+/// larger than k * max_points_per_centroid, else all its points; checked for NaN.
+void select_points(const Clustering& c, State& s, idx_t n, const float* x, const float* x_weights,
+                   idx_t offset) {
+    const size_t d = c.d, k = c.k;
+    const int max_points_per_centroid = c.max_points_per_centroid;
+    const size_t max_points = k * size_t(max_points_per_centroid);
+    if (size_t(s.n_global) > max_points) {
+        if (s.rank == 0)
+            std::fprintf(stderr,
+                         "WARNING clustering %lld points to %zu centroids: subsampling from "
+                         "%lld to %zu points (max_points_per_centroid=%d)\n",
+                         (long long)s.n_global, k, (long long)s.n_global, max_points,
+                         max_points_per_centroid);
+        take_subsample(s, d, x, x_weights, offset, n, idx_t(max_points), c.seed);
+    } else {
+        const size_t min_points = k * size_t(std::max(c.min_points_per_centroid, 0));
+        if (s.rank == 0 && size_t(s.n_global) < min_points)
+            std::fprintf(stderr,
+                         "WARNING clustering %lld points to %zu centroids: please provide "
+                         "at least %zu training points\n",
+                         (long long)s.n_global, k, min_points);
+        s.n = n;
+        s.x = x;
+        s.w = x_weights;
+        s.pos0 = offset;
+    }
+    if (c.check_input_data_for_NaNs) km::check_finite(size_t(s.n), d, s.x);
+    if (s.w) km::check_weights(size_t(s.n), s.w);
+    plan_slices(s, d, k);
+    s.dis.resize(size_t(s.n));
+    s.assign.resize(size_t(s.n));
+}
+
 }  // namespace
 
 void DistributedClustering::train(idx_t n, const float* x, Index& index, const float* x_weights) {
@@ -311,21 +365,7 @@ void DistributedClustering::train(idx_t n, const float* x, Index& index, const f
     s.rank = comm_rank(comm);
     s.size = comm_size(comm);
     s.t0 = std::chrono::steady_clock::now();
-    run_collectively(comm, [&] {
-        FAISS_REQUIRE(n >= 0, invalid_argument, "number of training points must be >= 0, got %lld",
-                      (long long)n);
-        FAISS_REQUIRE(n == 0 || x != nullptr, invalid_argument, "training vectors pointer is null");
-        FAISS_REQUIRE(size_t(index.d) == d, invalid_argument,
-                      "index dimension %d does not match clustering dimension %zu", index.d, d);
-        FAISS_REQUIRE(niter >= 0, invalid_argument, "niter must be >= 0, got %d", niter);
-        FAISS_REQUIRE(nredo >= 1, invalid_argument, "nredo must be >= 1, got %d", nredo);
-        FAISS_REQUIRE(max_points_per_centroid > 0, invalid_argument,
-                      "max_points_per_centroid must be > 0, got %d", max_points_per_centroid);
-        FAISS_REQUIRE(centroids.size() % d == 0 && centroids.size() / d <= k, invalid_argument,
-                      "pre-filled centroids hold %zu values: expected a multiple of d=%zu, at "
-                      "most k*d=%zu",
-                      centroids.size(), d, k * d);
-    });
+    run_collectively(comm, [&] { check_arguments(*this, n, x, index); });
     run_collectively(comm,
                      [&] { check_same_settings(comm, *this, n == 0 ? -1 : x_weights != nullptr); });
     FAISS_REQUIRE(!use_kmeanspp, unsupported,
@@ -336,34 +376,7 @@ void DistributedClustering::train(idx_t n, const float* x, Index& index, const f
                   "number of training points (%lld over %d ranks) should be at least as large "
                   "as the number of clusters (%zu)",
                   (long long)s.n_global, s.size, k);
-    const size_t max_points = k * size_t(max_points_per_centroid);
-    run_collectively(comm, [&] {
-        if (size_t(s.n_global) > max_points) {
-            if (s.rank == 0)
-                std::fprintf(stderr,
-                             "WARNING clustering %lld points to %zu centroids: subsampling from "
-                             "%lld to %zu points (max_points_per_centroid=%d)\n",
-                             (long long)s.n_global, k, (long long)s.n_global, max_points,
-                             max_points_per_centroid);
-            take_subsample(s, d, x, x_weights, offset, n, idx_t(max_points), seed);
-        } else {
-            const size_t min_points = k * size_t(std::max(min_points_per_centroid, 0));
-            if (s.rank == 0 && size_t(s.n_global) < min_points)
-                std::fprintf(stderr,
-                             "WARNING clustering %lld points to %zu centroids: please provide "
-                             "at least %zu training points\n",
-                             (long long)s.n_global, k, min_points);
-            s.n = n;
-            s.x = x;
-            s.w = x_weights;
-            s.pos0 = offset;
-        }
-        if (check_input_data_for_NaNs) km::check_finite(size_t(s.n), d, s.x);
-        if (s.w) km::check_weights(size_t(s.n), s.w);
-        plan_slices(s, d, k);
-        s.dis.resize(size_t(s.n));
-        s.assign.resize(size_t(s.n));
-    });
+    run_collectively(comm, [&] { select_points(*this, s, n, x, x_weights, offset); });
     s.n_input = centroids.size() / d;
     s.input_centroids = centroids;
     if (verbose && s.rank == 0) {

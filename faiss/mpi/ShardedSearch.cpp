@@ -191,6 +191,82 @@ void ShardedSearch::local_search(idx_t n, const float* x, idx_t k, const idx_t* 
     }
 }
 
+namespace {
+
+/// Routed IVF: the n queries are assigned to lists once, each rank taking an even slice
+/// with its copy of the (shared) quantizer, and every rank gathers all assignments.
+void assign_routed(MPI_Comm comm, const IndexIVF& ivf, idx_t n, const float* xq,
+                   const SearchParameters* params, size_t* nprobe_out, std::vector<idx_t>& assign,
+                   std::vector<float>& cdis) {
+    const int rank = comm_rank(comm), size = comm_size(comm);
+    const size_t d = size_t(ivf.d);
+    std::vector<int> counts(static_cast<size_t>(size)), displs(static_cast<size_t>(size));
+    run_collectively(comm, [&] {
+        const SearchParametersIVF p = ivf_params(ivf, params);
+        const size_t nprobe = p.nprobe;
+        *nprobe_out = nprobe;
+        FAISS_REQUIRE(size_t(n) * nprobe * sizeof(idx_t) <= size_t(INT_MAX), invalid_argument,
+                      "a batch of %lld queries x nprobe %zu is too large: split it", (long long)n,
+                      nprobe);
+        assign.resize(size_t(n) * nprobe);
+        cdis.resize(size_t(n) * nprobe);
+        for (int r = 0; r < size; r++) {
+            int64_t first, count;
+            even_split(n, r, size, &first, &count);
+            counts[size_t(r)] = int(count * int64_t(nprobe));
+            displs[size_t(r)] = int(first * int64_t(nprobe));
+        }
+        const size_t lo = size_t(displs[size_t(rank)]) / nprobe;
+        const size_t cnt = size_t(counts[size_t(rank)]) / nprobe;
+        if (cnt > 0)
+            ivf.quantizer->search(idx_t(cnt), xq + lo * d, idx_t(nprobe), cdis.data() + lo * nprobe,
+                                  assign.data() + lo * nprobe, p.quantizer_params);
+    });
+    MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_INT64_T, assign.data(), counts.data(), displs.data(),
+                   MPI_INT64_T, comm);
+    MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_FLOAT, cdis.data(), counts.data(), displs.data(), MPI_FLOAT,
+                   comm);
+}
+
+/// The local results (n x k) as merge records: labels made global (+ offset), each list
+/// in the merge order (sorted only when it is not already).
+std::vector<uint8_t> pack_records(std::vector<float>& dl, std::vector<idx_t>& ll, idx_t n, idx_t k,
+                                  idx_t offset, bool similarity) {
+    const size_t rec = size_t(k) * (sizeof(float) + sizeof(idx_t));
+    std::vector<uint8_t> out(size_t(n) * rec);
+    std::vector<size_t> order(static_cast<size_t>(k));
+    std::vector<float> ds(static_cast<size_t>(k));
+    std::vector<idx_t> ls(static_cast<size_t>(k));
+    for (idx_t i = 0; i < n; i++) {
+        float* di = dl.data() + size_t(i) * size_t(k);
+        idx_t* li = ll.data() + size_t(i) * size_t(k);
+        for (idx_t j = 0; j < k; j++) {
+            if (li[j] >= 0) li[j] += offset;
+        }
+        bool ordered = true;
+        for (idx_t j = 1; j < k && ordered; j++)
+            ordered = !better(di[j], li[j], di[j - 1], li[j - 1], similarity);
+        if (!ordered) {
+            std::iota(order.begin(), order.end(), size_t(0));
+            std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+                return better(di[a], li[a], di[b], li[b], similarity);
+            });
+            for (size_t j = 0; j < size_t(k); j++) {
+                ds[j] = di[order[j]];
+                ls[j] = li[order[j]];
+            }
+            std::copy(ds.begin(), ds.end(), di);
+            std::copy(ls.begin(), ls.end(), li);
+        }
+        uint8_t* r = out.data() + size_t(i) * rec;
+        std::memcpy(r, di, size_t(k) * sizeof(float));
+        std::memcpy(r + size_t(k) * sizeof(float), li, size_t(k) * sizeof(idx_t));
+    }
+    return out;
+}
+
+}  // namespace
+
 void ShardedSearch::search(idx_t n, const float* x, idx_t k, float* distances, idx_t* labels,
                            const SearchParameters* params, int root) const {
     const int rank = comm_rank(comm_);
@@ -220,70 +296,26 @@ void ShardedSearch::search(idx_t n, const float* x, idx_t k, float* distances, i
     });
     broadcast_raw(comm_, xq.data(), xq.size() * sizeof(float), root);
 
-    // Routed IVF: root assigns the queries to lists once for every rank.
     size_t nprobe = 0;
     std::vector<idx_t> assign;
     std::vector<float> cdis;
     if (routed_) {
-        run_collectively(comm_, [&] {
-            const auto& ivf = dynamic_cast<const IndexIVF&>(*shard_);
-            const SearchParametersIVF p = ivf_params(ivf, params);
-            nprobe = p.nprobe;
-            assign.resize(size_t(n) * nprobe);
-            cdis.resize(size_t(n) * nprobe);
-            if (rank == root)
-                ivf.quantizer->search(n, xq.data(), idx_t(nprobe), cdis.data(), assign.data(),
-                                      p.quantizer_params);
-        });
-        broadcast_raw(comm_, assign.data(), assign.size() * sizeof(idx_t), root);
-        broadcast_raw(comm_, cdis.data(), cdis.size() * sizeof(float), root);
+        assign_routed(comm_, dynamic_cast<const IndexIVF&>(*shard_), n, xq.data(), params, &nprobe,
+                      assign, cdis);
     }
-
     const bool similarity = is_similarity_metric(shard_->metric_type);
-    const size_t rec = size_t(k) * (sizeof(float) + sizeof(idx_t));
     std::vector<uint8_t> mine, merged;
     run_collectively(comm_, [&] {
-        merged.resize(size_t(n) * rec);  // receive buffer of the tree merge
+        merged.resize(size_t(n) * size_t(k) * (sizeof(float) + sizeof(idx_t)));
         std::vector<float> dl(size_t(n) * size_t(k), similarity ? -INFINITY : INFINITY);
         std::vector<idx_t> ll(size_t(n) * size_t(k), -1);
         local_search(n, xq.data(), k, assign.data(), cdis.data(), nprobe, params, dl.data(),
                      ll.data());
-        // Global labels, each list in the operator's order, packed as records.
-        mine.resize(size_t(n) * rec);
-        std::vector<size_t> order(static_cast<size_t>(k));
-        std::vector<float> ds(static_cast<size_t>(k));
-        std::vector<idx_t> ls(static_cast<size_t>(k));
-        for (idx_t i = 0; i < n; i++) {
-            float* di = dl.data() + size_t(i) * size_t(k);
-            idx_t* li = ll.data() + size_t(i) * size_t(k);
-            for (idx_t j = 0; j < k; j++) {
-                if (li[j] >= 0) li[j] += label_offset_;
-            }
-            // Usually in order already (ties aside): sort only when not.
-            bool ordered = true;
-            for (idx_t j = 1; j < k && ordered; j++)
-                ordered = !better(di[j], li[j], di[j - 1], li[j - 1], similarity);
-            if (!ordered) {
-                std::iota(order.begin(), order.end(), size_t(0));
-                std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-                    return better(di[a], li[a], di[b], li[b], similarity);
-                });
-                for (size_t j = 0; j < size_t(k); j++) {
-                    ds[j] = di[order[j]];
-                    ls[j] = li[order[j]];
-                }
-                std::copy(ds.begin(), ds.end(), di);
-                std::copy(ls.begin(), ls.end(), li);
-            }
-            uint8_t* r = mine.data() + size_t(i) * rec;
-            std::memcpy(r, di, size_t(k) * sizeof(float));
-            std::memcpy(r + size_t(k) * sizeof(float), li, size_t(k) * sizeof(idx_t));
-        }
+        mine = pack_records(dl, ll, n, k, label_offset_, similarity);
     });
-
     tree_merge(comm_, root, mine, merged, size_t(n), size_t(k), similarity);
-    merged = std::vector<uint8_t>();
     if (rank != root) return;
+    const size_t rec = size_t(k) * (sizeof(float) + sizeof(idx_t));
     for (idx_t i = 0; i < n; i++) {
         const uint8_t* r = mine.data() + size_t(i) * rec;
         std::memcpy(distances + size_t(i) * size_t(k), r, size_t(k) * sizeof(float));

@@ -5,6 +5,8 @@
 #include <faiss/IndexIDMap.h>
 #include <faiss/IndexIVFFlat.h>
 #include <faiss/IndexIVFPQ.h>
+#include <faiss/IndexPreTransform.h>
+#include <faiss/VectorTransform.h>
 #include <faiss/internal/checks.h>
 #include <faiss/internal/kmeans_steps.h>
 #include <faiss/invlists/InvertedLists.h>
@@ -15,6 +17,8 @@
 #include <climits>
 #include <cstdio>
 #include <cstring>
+#include <functional>
+#include <string>
 #include <typeinfo>
 
 namespace faiss::mpi {
@@ -25,12 +29,19 @@ namespace {
 
 /// Every rank must hold an index of the same dimension and training state.
 void check_same_index(MPI_Comm comm, const Index* index) {
-    int64_t mine[3] = {index ? index->d : -1, index ? int64_t(index->is_trained) : -1,
-                       index ? int64_t(index->metric_type) : -1};
-    int64_t lo[3], hi[3];
-    MPI_Allreduce(mine, lo, 3, MPI_INT64_T, MPI_MIN, comm);
-    MPI_Allreduce(mine, hi, 3, MPI_INT64_T, MPI_MAX, comm);
+    // The class (name hashed) decides which collectives follow: it must match too.
+    const int64_t type_hash =
+        index ? int64_t(std::hash<std::string>()(typeid(*index).name()) >> 1) : -1;
+    int64_t mine[4] = {index ? index->d : -1, index ? int64_t(index->is_trained) : -1,
+                       index ? int64_t(index->metric_type) : -1, type_hash};
+    int64_t lo[4], hi[4];
+    MPI_Allreduce(mine, lo, 4, MPI_INT64_T, MPI_MIN, comm);
+    MPI_Allreduce(mine, hi, 4, MPI_INT64_T, MPI_MAX, comm);
     FAISS_REQUIRE(index != nullptr, invalid_argument, "null index");
+    FAISS_REQUIRE(lo[3] == hi[3], invalid_argument,
+                  "the ranks hold indexes of different classes (this rank: %s): every rank must "
+                  "pass the same index structure",
+                  typeid(*index).name());
     FAISS_REQUIRE(lo[0] == hi[0] && lo[1] == hi[1] && lo[2] == hi[2], invalid_argument,
                   "the ranks hold different indexes (d %lld..%lld, is_trained %lld..%lld, "
                   "metric %lld..%lld): every rank must pass the same index structure",
@@ -129,6 +140,49 @@ std::vector<float> gather_sample(MPI_Comm comm, size_t d, idx_t nt, const float*
 
 }  // namespace
 
+namespace {
+
+/// IndexPreTransform over an IVF index ("PCA64,IVF1024,Flat", "OPQ16,IVF256,PQ16"): the
+/// transforms are trained on rank 0 on the gathered sample and broadcast, each rank
+/// applies them to its training part, and the IVF index inside is trained by
+/// train_index_distributed (coarse quantizer by distributed k-means). False when index
+/// is not of that shape.
+bool train_pretransform_distributed(MPI_Comm comm, std::unique_ptr<Index>& index, idx_t nt,
+                                    const float* xt, idx_t n_global,
+                                    const DistributedTrainOptions& opts) {
+    auto* pt = dynamic_cast<IndexPreTransform*>(index.get());
+    if (!pt || !dynamic_cast<IndexIVF*>(pt->index) || !pt->own_fields) return false;
+    const size_t d = size_t(index->d);
+    const idx_t m = std::min<idx_t>(n_global, opts.max_root_train);
+    std::vector<float> sample = gather_sample(comm, d, nt, xt, n_global, m, opts.seed);
+    run_collectively(comm, [&] {
+        if (comm_rank(comm) != 0) return;
+        std::vector<float> cur = std::move(sample);
+        for (VectorTransform* vt : pt->chain) {
+            if (!vt->is_trained) vt->train(m, cur.data());
+            std::unique_ptr<float[]> next(vt->apply(m, cur.data()));
+            cur.assign(next.get(), next.get() + size_t(m) * size_t(vt->d_out));
+        }
+    });
+    index = broadcast_index(comm, index.get(), 0);
+    pt = dynamic_cast<IndexPreTransform*>(index.get());
+    std::unique_ptr<const float[]> owned;
+    const float* xt_inner = xt;
+    run_collectively(comm, [&] {
+        if (nt == 0) return;
+        xt_inner = pt->apply_chain(nt, xt);
+        if (xt_inner != xt) owned.reset(xt_inner);
+    });
+    std::unique_ptr<Index> inner(pt->index);
+    pt->index = nullptr;
+    train_index_distributed(comm, inner, nt, xt_inner, opts);
+    pt->index = inner.release();
+    pt->is_trained = true;
+    return true;
+}
+
+}  // namespace
+
 void train_index_distributed(MPI_Comm comm, std::unique_ptr<Index>& index, idx_t nt,
                              const float* xt, const DistributedTrainOptions& opts) {
     run_collectively(comm, [&] {
@@ -146,6 +200,7 @@ void train_index_distributed(MPI_Comm comm, std::unique_ptr<Index>& index, idx_t
     FAISS_REQUIRE(n_global > 0, invalid_argument, "no training vectors on any of the %d ranks",
                   comm_size(comm));
 
+    if (train_pretransform_distributed(comm, index, nt, xt, n_global, opts)) return;
     auto* ivf = dynamic_cast<IndexIVF*>(index.get());
     bool coarse_done = false;
     if (ivf) coarse_done = train_coarse_distributed(comm, *ivf, nt, xt, opts.verbose);
@@ -226,7 +281,11 @@ void merge_index_to_root(MPI_Comm comm, Index& index) {
             MPI_Send(&ok, 1, MPI_INT, rank - step, kTag, comm);
             if (ok) {
                 send_bytes(comm, bytes, rank - step, kTag);
-                index.reset();
+                try {
+                    index.reset();
+                } catch (...) {  // e.g. a read-only memory-mapped index: agreed below
+                    error = std::current_exception();
+                }
             }
             break;
         }

@@ -44,8 +44,10 @@ struct DistributedTrainOptions {
 /// an identical trained copy. An IndexIVF at the top (quantizer_trains_alone 0 or 2) gets
 /// its coarse quantizer from DistributedClustering with its cp (so equal, up to float
 /// summation order, to a single-process train); its encoder, and any other index, is
-/// trained on rank 0 on the gathered sample, then broadcast. An index already trained is
-/// left as it is.
+/// trained on rank 0 on the gathered sample, then broadcast. An IndexPreTransform over
+/// such an IVF index (PCA, OPQ ... then IVF) trains its transforms on rank 0 on the
+/// sample, broadcasts them and trains the IVF index as above on the transformed parts.
+/// An index already trained is left as it is.
 /// @throws FaissException on every rank (naming the failing rank) for bad input or when
 /// the index cannot be trained or serialised.
 void train_index_distributed(MPI_Comm comm, std::unique_ptr<Index>& index, idx_t nt,

@@ -86,10 +86,10 @@ TEST(GpuCloner, UnsupportedTypesAreNamed) {
     expect_code(
         ErrorCode::unsupported, [&] { faiss::gpu::index_cpu_to_gpu(&provider, 0, &hnsw); },
         "IndexHNSWFlat");
-    std::unique_ptr<Index> ivf(faiss::index_factory(8, "IVF4,Flat"));
+    std::unique_ptr<Index> pq(faiss::index_factory(8, "PQ4"));
     expect_code(
-        ErrorCode::unsupported, [&] { faiss::gpu::index_cpu_to_gpu(&provider, 0, ivf.get()); },
-        "IndexIVFFlat");
+        ErrorCode::unsupported, [&] { faiss::gpu::index_cpu_to_gpu(&provider, 0, pq.get()); },
+        "IndexPQ");
     // Inside a wrapper, the inner type is the one named.
     faiss::IndexIDMap2 map(&hnsw);
     expect_code(

@@ -2,7 +2,8 @@
 # faiss-cli mpi-* end to end, under mpirun with 1, 2 and 4 ranks (4 oversubscribed):
 #   - IVF built by 2 ranks: the merged file is read by faiss-cpu (the real Faiss, from
 #     .venv-faiss/) with the same results as our own search of it, and the list shards
-#     searched by 2 ranks give those results too;
+#     searched by 2 ranks (loaded or memory-mapped, one batch or batches of 7) give those
+#     results too;
 #   - Flat shards searched by 4 ranks give the exact neighbours (faiss-cpu brute force);
 #   - IVFPQ merged file searched by faiss-cpu and by us alike; mpi-kmeans writes centroids;
 #   - a missing or corrupted shard on one rank, or too many shard files: the job exits
@@ -67,6 +68,8 @@ run 2 mpi-build --base xb.fvecs --factory IVF64,Flat --output ivf.faiss --output
     --by-list
 run 2 mpi-search --shards ivf --queries xq.fvecs --k 10 --params nprobe=8 --output ivf_sharded.npy
 grep -q "routed" "$work/out.log"
+run 2 mpi-search --shards ivf --queries xq.fvecs --k 10 --params nprobe=8 --mmap --batch 7 \
+    --output ivf_sharded_mmap.npy
 "$cli" search --index ivf.faiss --queries xq.fvecs --k 10 --params nprobe=8 \
     --output ivf_single.npy > /dev/null
 # Flat: shards by 4 ranks (vectors split by rank), and 1 rank.
@@ -91,6 +94,7 @@ def fvecs(name):
 xb, xq = fvecs("xb.fvecs"), fvecs("xq.fvecs")
 ivf_sharded, ivf_single = np.load("ivf_sharded.npy"), np.load("ivf_single.npy")
 assert (ivf_sharded == ivf_single).all(), "IVF list shards differ from the merged index"
+assert (np.load("ivf_sharded_mmap.npy") == ivf_single).all(), "mapped shards, batches of 7"
 flat_sharded, flat_one = np.load("flat_sharded.npy"), np.load("flat_one.npy")
 assert (flat_sharded == flat_one).all(), "4 Flat shards differ from 1"
 assert np.load("centroids.npy").shape == (16, 32)

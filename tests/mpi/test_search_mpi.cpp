@@ -2,6 +2,7 @@
 #include "mpi_test_utils.h"
 
 #include <common/test_utils.h>
+#include <faiss/IVFlib.h>
 #include <faiss/IndexFlat.h>
 #include <faiss/IndexHNSW.h>
 #include <faiss/IndexIVFFlat.h>
@@ -232,6 +233,32 @@ TEST(DistributedBuild, IVFPQCodebooksMatchSingleProcess) {
     expect_same(want, sharded(*index, xq, 5, &p));
 }
 
+TEST(DistributedBuild, PreTransformOverIVFTrainsLikeSingleProcess) {
+    const size_t d = 16, nb = 2000;
+    const std::vector<float> xb = faiss::test::clustered_vectors(nb, d, 20, 15);
+    const std::vector<float> xq = faiss::test::clustered_vectors(25, d, 20, 16);
+    const std::vector<float> mine = mpi_test::my_rows(xb, d);
+    const idx_t n_mine = idx_t(mine.size() / d);
+    std::unique_ptr<faiss::Index> index(faiss::index_factory(int(d), "PCA8,IVF16,Flat"));
+    fm::train_index_distributed(MPI_COMM_WORLD, index, n_mine, mine.data());
+    ASSERT_TRUE(index->is_trained);
+    auto single = trained("PCA8,IVF16,Flat", xb, d);
+    const auto* a = faiss::extract_index_ivf(single.get());
+    const auto* b = faiss::extract_index_ivf(index.get());
+    std::vector<float> ca(16 * 8), cb(16 * 8);
+    a->quantizer->reconstruct_n(0, 16, ca.data());
+    b->quantizer->reconstruct_n(0, 16, cb.data());
+    for (size_t i = 0; i < ca.size(); i++)
+        EXPECT_NEAR(ca[i], cb[i], 1e-4 * std::max(1.0f, std::fabs(ca[i]))) << i;
+    fm::add_distributed(MPI_COMM_WORLD, *index, n_mine, mine.data());
+    std::unique_ptr<faiss::Index> merged = fm::index_from_bytes(fm::index_to_bytes(*index));
+    fm::merge_index_to_root(MPI_COMM_WORLD, *merged);
+    faiss::SearchParametersIVF p;
+    p.nprobe = 4;
+    Knn want = mpi_test::rank() == 0 ? full(*merged, xq, 5, &p) : Knn{};
+    expect_same(want, sharded(*index, xq, 5, &p));
+}
+
 TEST(ShardedHNSW, OffsetsLabelsAndFindsNeighbours) {
     const size_t d = 12, nb = 1200;
     const std::vector<float> xb = faiss::test::random_vectors(nb, d, 11);
@@ -258,6 +285,18 @@ TEST(ShardedSearchErrors, MismatchedShardsFailEverywhere) {
     faiss::test::expect_code(
         faiss::ErrorCode::invalid_argument, [&] { fm::ShardedSearch s(MPI_COMM_WORLD, &shard); },
         mpi_test::size() > 1 ? "dimension" : nullptr);
+}
+
+TEST(DistributedBuildErrors, DifferentIndexClassesAreRejectedEverywhere) {
+    if (mpi_test::size() == 1) GTEST_SKIP() << "needs 2 ranks";
+    const size_t d = 8;
+    const std::vector<float> x = mpi_test::my_rows(faiss::test::random_vectors(500, d, 2), d);
+    std::unique_ptr<faiss::Index> index(
+        faiss::index_factory(int(d), mpi_test::rank() == 1 ? "PQ2x4" : "IVF4,Flat"));
+    faiss::test::expect_code(
+        faiss::ErrorCode::invalid_argument,
+        [&] { fm::train_index_distributed(MPI_COMM_WORLD, index, idx_t(x.size() / d), x.data()); },
+        "different classes");
 }
 
 TEST(ShardedSearchErrors, MergeOfHNSWIsUnsupportedWithoutHanging) {

@@ -395,3 +395,30 @@ def test_ivf_delta_matches_a_reference_index(tmp_path, metric):
         assert s.request("GET", "/v1/indexes/v")[1]["ntotal"] == ref.ntotal
     finally:
         s.stop()
+
+
+def test_checkpoint_without_the_base_file_clones_the_base(tmp_path):
+    """A checkpoint reads its copy of the base from the base's checkpoint file; with that
+    file gone it clones the base in memory instead, and nothing is lost."""
+    xb = make_index(tmp_path / "v.index", 100)
+    rng = np.random.default_rng(12)
+    new = rng.standard_normal((10, D)).astype(np.float32) * 5
+    s = start(tmp_path)
+    try:
+        add(s, range(1000, 1010), new)
+        data = tmp_path / "data" / "v"
+        for name in os.listdir(data):
+            if name.startswith("ckpt-"):
+                os.unlink(data / name)
+        status, body = s.request("POST", "/v1/indexes/v/checkpoint")
+        assert status == 200 and body["checkpoint_seq"] == 1, body
+        assert [r[0] for r in present(s, new)] == list(range(1000, 1010))
+    finally:
+        s.kill()
+    s = start(tmp_path)
+    try:
+        assert [r[0] for r in present(s, new)] == list(range(1000, 1010))
+        assert [r[0] for r in present(s, xb)] == list(range(100))
+        assert s.request("GET", "/v1/indexes/v")[1]["ntotal"] == 110
+    finally:
+        s.stop()

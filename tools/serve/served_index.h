@@ -7,7 +7,7 @@
 // waiting writers fsyncs for all of them (group commit) and publishes their snapshots
 // in order; each answers once its write is durable and visible. A checkpoint (background thread, or
 // checkpoint()) builds the merged index from a snapshot without holding that mutex, on
-// a thread at the lowest CPU priority, writes it, then publishes it rebased on the
+// a thread at low CPU priority (nice 10), writes it, then publishes it rebased on the
 // writes that arrived meanwhile, and frees the old base there too once no search holds
 // it. Memory during a checkpoint: a second copy of the base index.
 #include "snapshot.h"

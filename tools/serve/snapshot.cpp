@@ -5,11 +5,13 @@
 #include <faiss/IndexIDMap.h>
 #include <faiss/IndexIVF.h>
 #include <faiss/clone_index.h>
+#include <faiss/index_io.h>
 #include <faiss/utils/distances.h>
 
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <typeinfo>
 
 namespace faiss_serve {
 
@@ -125,6 +127,22 @@ void remove_from(faiss::Index& index, const faiss::IDSelector& sel) {
     }
     map->id_map = std::move(ids);
     map->ntotal = hnsw->ntotal;
+}
+
+/// A deep copy of base, read from base_file when that holds the same index.
+faiss::Index* copy_of_base(const faiss::Index& base, const std::string& base_file) {
+    if (!base_file.empty()) {
+        try {
+            std::unique_ptr<faiss::Index> copy(faiss::read_index(base_file.c_str()));
+            if (copy->d == base.d && copy->ntotal == base.ntotal &&
+                copy->metric_type == base.metric_type && typeid(*copy) == typeid(base)) {
+                return copy.release();
+            }
+        } catch (const std::exception&) {
+            // Unreadable: clone instead.
+        }
+    }
+    return faiss::clone_index(&base);
 }
 
 }  // namespace
@@ -265,8 +283,8 @@ SearchResult search_snapshot(const Snapshot& s, const SearchRequest& req) {
     return out;
 }
 
-faiss::Index* merged_base(const Snapshot& s) {
-    std::unique_ptr<faiss::Index> index(faiss::clone_index(s.base.get()));
+faiss::Index* merged_base(const Snapshot& s, const std::string& base_file) {
+    std::unique_ptr<faiss::Index> index(copy_of_base(*s.base, base_file));
     if (!s.tombstones->empty()) {
         std::vector<faiss::idx_t> gone;
         gone.reserve(s.tombstones->size());

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -119,7 +120,11 @@ SearchResult search_snapshot(const Snapshot& s, const SearchRequest& req);
 
 /// The base with the snapshot's writes applied: a deep copy of base, removed ids
 /// deleted, visible delta vectors added with their ids. The caller owns the result.
-faiss::Index* merged_base(const Snapshot& s);
+/// base_file, when not empty, is a file holding the same index as s.base (its
+/// checkpoint): the copy is read from it, which costs a third of clone_index (that
+/// serializes into a growing buffer and parses it back) and one copy less of memory;
+/// when it cannot be read or does not match s.base, s.base is cloned.
+faiss::Index* merged_base(const Snapshot& s, const std::string& base_file = "");
 
 /// s rebased on new_base, which holds every write up to merged_seq (<= s.seq) and has the
 /// same quantizer as s.base: keeps the delta vectors and tombstones newer than merged_seq.
