@@ -207,6 +207,10 @@ void train_index_distributed(MPI_Comm comm, std::unique_ptr<Index>& index, idx_t
     if (ivf) coarse_done = train_coarse_distributed(comm, *ivf, nt, xt, opts.verbose);
     if (coarse_done && typeid(*ivf) == typeid(IndexIVFFlat)) {
         ivf->is_trained = true;  // IndexIVFFlat has no encoder to train
+        // A quantizer that builds a structure from the centroids (HNSW, with
+        // quantizer_trains_alone 2) may build it differently on each rank (threads):
+        // every rank takes rank 0's.
+        if (ivf->quantizer_trains_alone == 2) index = broadcast_index(comm, index.get(), 0);
         return;
     }
     idx_t m = std::min<idx_t>(n_global, opts.max_root_train);
