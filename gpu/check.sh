@@ -224,8 +224,8 @@ cat "$logs/results.md"
 # --- IVF and k-means (issue 11, separate step) ---------------------------------------
 # bench_gpu_ivf: GpuIndexIVFFlat / SQ8 / PQ32 (nb=5M d=128 and nb=500k d=1024, nq=10k,
 # IVF4096, nprobe 16 and 64: QPS, recall@10, bandwidth of the list scans) and k-means
-# (n=5M d=128 k=4096, 20 iterations, Clustering + GpuIndexFlatL2); torch_kmeans.py runs
-# the same Lloyd loop in torch. About 2 minutes; FAISS_CHECK_QUICK=1 shrinks the sizes.
+# (n=5M d=128 k=4096, 20 iterations: train_clustering with the points on the GPU, and
+# Clustering + GpuIndexFlatL2); torch_kmeans.py runs the same Lloyd loop in torch. About 2 minutes; FAISS_CHECK_QUICK=1 shrinks the sizes.
 # Logs: bench_ivf.log/.csv/.md, bench_torch_kmeans.log/.csv; the table is appended to
 # results.md.
 if ((have_gpu)); then
