@@ -1,8 +1,8 @@
 /* The GPU IVF indexes through the C API: faiss_index_cpu_to_gpu / faiss_index_gpu_to_cpu
  * of IndexIVFFlat / IndexIVFScalarQuantizer / IndexIVFPQ made by faiss_index_factory:
  * the GPU index searches like the CPU index (every list probed) and the copy back is an
- * IVF index with the same results. Built only with FAISS_ENABLE_GPU=ON; the cases need a
- * device (test_gpu.c checks the no-device errors). */
+ * IVF index with the same results (those cases need a device; test_gpu.c checks the
+ * no-device errors). Built only with FAISS_ENABLE_GPU=ON. */
 #include "c_test.h"
 
 #include <faiss/c_api/IndexIVF_c.h>
@@ -60,6 +60,28 @@ static void round_trip(const char* key) {
     free(xq);
 }
 
+/* index_gpu_to_cpu of a CPU IVF index (no GPU part) is a deep copy of the same type:
+ * runs without a device. */
+static void test_gpu_to_cpu_of_cpu_ivf_copies(void) {
+    float* xb = random_vectors(NB, D, 504);
+    float* xq = random_vectors(NQ, D, 505);
+    FaissIndex* cpu = trained_ivf("IVF8,SQ8", xb);
+    FaissIndex* copy = NULL;
+    float d1[NQ * K], d2[NQ * K];
+    idx_t l1[NQ * K], l2[NQ * K];
+    CHECK_OK(faiss_index_gpu_to_cpu(cpu, &copy));
+    CHECK(copy != NULL && copy != cpu && faiss_IndexIVF_cast(copy) != NULL);
+    CHECK(faiss_GpuIndex_cast(copy) == NULL);
+    CHECK_OK(faiss_IndexIVF_set_nprobe(faiss_IndexIVF_cast(copy), NLIST));
+    CHECK_OK(faiss_Index_search(cpu, NQ, xq, K, d1, l1));
+    CHECK_OK(faiss_Index_search(copy, NQ, xq, K, d2, l2));
+    CHECK(memcmp(l1, l2, sizeof(l1)) == 0 && memcmp(d1, d2, sizeof(d1)) == 0);
+    faiss_Index_free(copy);
+    faiss_Index_free(cpu);
+    free(xb);
+    free(xq);
+}
+
 static void test_ivf_flat(void) {
     round_trip("IVF8,Flat");
 }
@@ -73,6 +95,7 @@ static void test_ivf_pq(void) {
 void suite_gpu_ivf(void) {
     int n = 0;
     CHECK_OK(faiss_get_num_gpus(&n));
+    RUN(test_gpu_to_cpu_of_cpu_ivf_copies);
     if (n == 0) {
         printf("suite gpu_ivf: no CUDA device, the cases that need one are skipped\n");
         return;
