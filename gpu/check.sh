@@ -222,14 +222,29 @@ echo
 cat "$logs/results.md"
 
 # --- IVF and k-means (issue 11, separate step) ---------------------------------------
-# bench_gpu_ivf: GpuIndexIVFFlat / SQ8 / PQ32 (nb=5M d=128 and nb=500k d=1024, nq=10k,
-# IVF4096, nprobe 16 and 64: QPS, recall@10, bandwidth of the list scans) and k-means
-# (n=5M d=128 k=4096, 20 iterations: train_clustering with the points on the GPU, and
-# Clustering + GpuIndexFlatL2); torch_kmeans.py runs the same Lloyd loop in torch. About 2 minutes; FAISS_CHECK_QUICK=1 shrinks the sizes.
-# Logs: bench_ivf.log/.csv/.md, bench_torch_kmeans.log/.csv; the table is appended to
-# results.md.
+# Tests: the C API suite gpu_ivf and tests/python/test_gpu_ivf.py (when Python is built);
+# their failures fail the check. Benchmark: bench_gpu_ivf, GpuIndexIVFFlat / SQ8 / PQ32
+# (nb=5M d=128 and nb=250k d=1024, nq=10k, IVF4096, nprobe 16 and 64: QPS, recall@10,
+# bandwidth of the list scans) and k-means (n=5M d=128 k=4096, 20 iterations:
+# train_clustering with the points on the GPU, and Clustering + GpuIndexFlatL2);
+# torch_kmeans.py runs the same Lloyd loop in torch. About 2 minutes;
+# FAISS_CHECK_QUICK=1 shrinks the sizes. Logs: test_c_api_gpu_ivf.log,
+# test_python_gpu_ivf.log, bench_ivf.log/.csv/.md, bench_torch_kmeans.log/.csv; the
+# table is appended to results.md.
+ivf_failed=0
+timeout 120 "${run_env[@]}" "$build_dir/tests/test_c_api" gpu_ivf > "$logs/test_c_api_gpu_ivf.log" 2>&1 ||
+  ivf_failed=1
+tail -2 "$logs/test_c_api_gpu_ivf.log"
+if [[ $with_python == ON ]]; then
+  PYTHONPATH="$build_dir/python" FAISS_PYTHON_DIR="$build_dir/python" "${run_env[@]}" \
+    timeout 240 python3 -m pytest -q -p no:cacheprovider "$repo_root/tests/python/test_gpu_ivf.py" \
+    > "$logs/test_python_gpu_ivf.log" 2>&1 || ivf_failed=1
+  tail -3 "$logs/test_python_gpu_ivf.log"
+fi
+echo "- IVF tests (C API gpu_ivf, pytest test_gpu_ivf.py): $( ((ivf_failed)) && echo FAILED || echo ok)" |
+  tee -a "$logs/results.md"
 if ((have_gpu)); then
-  ivf_args=(--config 5000000,128 --config 500000,1024)
+  ivf_args=(--config 5000000,128 --config 250000,1024)
   km_args=()
   if [[ "${FAISS_CHECK_QUICK:-0}" == 1 ]]; then
     ivf_args=(--config 500000,128 --config 100000,1024 --nq 2000 --nlist 1024
@@ -239,7 +254,7 @@ if ((have_gpu)); then
   say "IVF / k-means benchmark: building"
   if cmake --build "$build_dir" -j "$jobs" --target bench_gpu_ivf >> "$logs/build.log" 2>&1; then
     say "IVF / k-means benchmark: ours"
-    timeout 300 "${run_env[@]}" "$build_dir/benchs/gpu/bench_gpu_ivf" --csv "$logs/bench_ivf.csv" \
+    timeout 240 "${run_env[@]}" "$build_dir/benchs/gpu/bench_gpu_ivf" --csv "$logs/bench_ivf.csv" \
       --md "$logs/bench_ivf.md" "${ivf_args[@]}" 2>&1 | tee "$logs/bench_ivf.log"
     ivf_rc=${PIPESTATUS[0]}
     say "k-means benchmark: torch"
@@ -257,4 +272,4 @@ if ((have_gpu)); then
     say "FAILED: bench_gpu_ivf build"
   fi
 fi
-((test_rc == 0 && other_failed == 0)) || exit 1
+((test_rc == 0 && other_failed == 0 && ivf_failed == 0)) || exit 1

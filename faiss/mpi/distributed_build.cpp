@@ -138,10 +138,6 @@ std::vector<float> gather_sample(MPI_Comm comm, size_t d, idx_t nt, const float*
     return ordered;
 }
 
-}  // namespace
-
-namespace {
-
 /// IndexPreTransform over an IVF index ("PCA64,IVF1024,Flat", "OPQ16,IVF256,PQ16"): the
 /// transforms are trained on rank 0 on the gathered sample and broadcast, each rank
 /// applies them to its training part, and the IVF index inside is trained by
@@ -175,7 +171,12 @@ bool train_pretransform_distributed(MPI_Comm comm, std::unique_ptr<Index>& index
     });
     std::unique_ptr<Index> inner(pt->index);
     pt->index = nullptr;
-    train_index_distributed(comm, inner, nt, xt_inner, opts);
+    try {
+        train_index_distributed(comm, inner, nt, xt_inner, opts);
+    } catch (...) {
+        pt->index = inner.release();  // the wrapper keeps its (untrained) sub-index
+        throw;
+    }
     pt->index = inner.release();
     pt->is_trained = true;
     return true;
@@ -206,6 +207,10 @@ void train_index_distributed(MPI_Comm comm, std::unique_ptr<Index>& index, idx_t
     if (ivf) coarse_done = train_coarse_distributed(comm, *ivf, nt, xt, opts.verbose);
     if (coarse_done && typeid(*ivf) == typeid(IndexIVFFlat)) {
         ivf->is_trained = true;  // IndexIVFFlat has no encoder to train
+        // A quantizer that builds a structure from the centroids (HNSW, with
+        // quantizer_trains_alone 2) may build it differently on each rank (threads):
+        // every rank takes rank 0's.
+        if (ivf->quantizer_trains_alone == 2) index = broadcast_index(comm, index.get(), 0);
         return;
     }
     idx_t m = std::min<idx_t>(n_global, opts.max_root_train);
