@@ -15,7 +15,12 @@
 //   3. niter Lloyd iterations. Each assigns every point to its nearest centroid with the
 //      caller's Index (reset, optionally re-trained, and filled with the k centroids
 //      before each search), records the objective, then moves every centroid to the
-//      (weighted) mean of its points.
+//      (weighted) mean of its points. A plain IndexFlat, IndexFlatL2 or IndexFlatIP
+//      (not a subclass) is searched through the exact engine directly, with the same
+//      results as its search() but the points' norms computed once per train().
+//      Without weights, the cluster sums of an iteration are those of the previous one
+//      with the points that changed cluster moved (equal to fresh sums up to double
+//      rounding); with weights they are recomputed every iteration.
 //
 // Empty clusters: after the update, each cluster left without points (in increasing id
 // order; with weights, without points of weight > 0) splits a populous one: the donor is
@@ -35,7 +40,8 @@
 // weighted update minimises.
 //
 // Determinism: for fixed inputs and seed the result does not depend on the number of
-// OpenMP threads (each centroid is summed by one thread in point order, in double).
+// OpenMP threads (each centroid's sum is updated by one thread in point order, in
+// double).
 //
 // Differences from Faiss: results are not bitwise those of Faiss (different random
 // generator and split perturbation); verbose prints one line per iteration.

@@ -341,10 +341,15 @@ void GpuIndexIVF::addHost_(idx_t n, const float* x, const idx_t* ids) {
     cudaStream_t stream = resources_->getDefaultStream(config_.device);
     const size_t cs = codec_->code_size;
     const idx_t rows = std::min<idx_t>(n, page_rows(d));
-    std::vector<idx_t> assign(rows), order(rows), all_ids(rows);
+    std::vector<idx_t> assign(rows), all_ids(rows);
     std::vector<uint8_t> codes(size_t(rows) * cs), grouped(size_t(rows) * cs);
     std::vector<idx_t> grouped_ids(rows);
     std::vector<size_t> start(size_t(nlist) + 1);
+    GpuMemoryReservation dev_codes = resources_->allocMemoryHandle(AllocRequest(
+        AllocType::Other, config_.device, MemorySpace::Temporary, stream, size_t(rows) * cs));
+    GpuMemoryReservation dev_ids = resources_->allocMemoryHandle(
+        AllocRequest(AllocType::Other, config_.device, MemorySpace::Temporary, stream,
+                     size_t(rows) * sizeof(int64_t)));
     for (idx_t i0 = 0; i0 < n; i0 += rows) {
         const idx_t c = std::min(rows, n - i0);
         const float* xp = x + size_t(i0) * d;
@@ -366,12 +371,26 @@ void GpuIndexIVF::addHost_(idx_t n, const float* x, const idx_t* ids) {
             std::memcpy(grouped.data() + p * cs, codes.data() + size_t(i) * cs, cs);
             grouped_ids[p] = all_ids[i];
         }
+        // One upload of the grouped piece, then device-to-device copies into the lists
+        // (thousands of small host-to-device copies would each wait for staging).
+        const size_t stored = start[size_t(nlist)];
+        if (stored > 0) {
+            FAISS_CUDA_CHECK(cudaMemcpyAsync(dev_codes.get(), grouped.data(), stored * cs,
+                                             cudaMemcpyHostToDevice, stream));
+            FAISS_CUDA_CHECK(cudaMemcpyAsync(dev_ids.get(), grouped_ids.data(),
+                                             stored * sizeof(int64_t), cudaMemcpyHostToDevice,
+                                             stream));
+        }
         for (size_t l = 0; l < size_t(nlist); ++l) {
             const size_t cnt = start[l + 1] - start[l];
             if (cnt == 0) continue;
-            lists_->append(l, cnt, grouped.data() + start[l] * cs, grouped_ids.data() + start[l],
-                           stream);
+            lists_->append_from_device(l, cnt,
+                                       static_cast<const uint8_t*>(dev_codes.get()) + start[l] * cs,
+                                       static_cast<const int64_t*>(dev_ids.get()) + start[l],
+                                       grouped_ids.data() + start[l], stream);
         }
+        // The host buffers are refilled by the next piece.
+        FAISS_CUDA_CHECK(cudaStreamSynchronize(stream));
         ntotal += c;
     }
     FAISS_CUDA_CHECK(cudaStreamSynchronize(stream));

@@ -12,7 +12,7 @@
 // precomputed term and a query term). usePrecomputedTables / setPrecomputedCodes are
 // accepted for compatibility: the per-list table is built on the fly either way.
 // Metrics: METRIC_L2 and METRIC_INNER_PRODUCT. Refused (unsupported): nbits != 8, M
-// whose table does not fit the device's shared memory (M x 1 KiB + 4d bytes <= 227 KiB).
+// whose table does not fit the device's shared memory (M x 1 KiB + 4d bytes <= 226 KiB).
 //
 // Memory: ntotal x M bytes of codes plus 8 bytes of id each, the centroids and the
 // codebooks (M x 256 x d / M floats), on the index's device.

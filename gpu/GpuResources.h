@@ -17,7 +17,7 @@
 //   on different devices run in parallel.
 // - allocMemory / deallocMemory / getMemoryInfo are safe from any thread.
 // - Configuration calls (setTempMemory, setPinnedMemory, noTempMemory,
-//   setDefaultStream, revertDefaultStream, setDefaultNullStreamAllThreads,
+//   setDefaultStream, revertDefaultStream, setDefaultNullStreamAllDevices,
 //   setLogMemoryAllocations) must not run while another thread uses the object.
 
 #include <cstddef>

@@ -122,7 +122,7 @@ cudaStream_t StandardGpuResourcesImpl::getDefaultStream(int device) {
     return st.defaultStream;
 }
 
-void StandardGpuResourcesImpl::setDefaultNullStreamAllThreads() {
+void StandardGpuResourcesImpl::setDefaultNullStreamAllDevices() {
     std::lock_guard<std::mutex> guard(mutex_);
     nullStreamAllDevices_ = true;
 }
@@ -313,8 +313,8 @@ void StandardGpuResources::revertDefaultStream(int device) {
     res_->revertDefaultStream(device);
 }
 
-void StandardGpuResources::setDefaultNullStreamAllThreads() {
-    res_->setDefaultNullStreamAllThreads();
+void StandardGpuResources::setDefaultNullStreamAllDevices() {
+    res_->setDefaultNullStreamAllDevices();
 }
 
 std::map<int, std::map<std::string, std::pair<int, size_t>>> StandardGpuResources::getMemoryInfo()

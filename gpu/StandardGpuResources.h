@@ -63,7 +63,7 @@ class StandardGpuResourcesImpl : public GpuResources {
     cudaStream_t getDefaultStream(int device) override;
 
     /// Make the legacy null stream (0) the default stream of every device.
-    void setDefaultNullStreamAllThreads();
+    void setDefaultNullStreamAllDevices();
 
     /// Print every allocation and free to stdout.
     void setLogMemoryAllocations(bool enable);
@@ -118,7 +118,7 @@ class StandardGpuResources : public GpuResourcesProvider {
     void setPinnedMemory(size_t size);
     void setDefaultStream(int device, cudaStream_t stream);
     void revertDefaultStream(int device);
-    void setDefaultNullStreamAllThreads();
+    void setDefaultNullStreamAllDevices();
     std::map<int, std::map<std::string, std::pair<int, size_t>>> getMemoryInfo() const;
     cudaStream_t getDefaultStream(int device);
     size_t getTempMemoryAvailable(int device) const;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # GPU check (issue 10): on a machine with a CUDA GPU, builds the GPU backend (Release,
-# every core, sm_90 unless FAISS_CUDA_ARCHITECTURES says otherwise), runs test_gpu, runs
-# the GPU benchmark (ours: benchs/gpu/bench_gpu_flat; torch: benchs/gpu/torch_knn.py) and
+# every core, sm_90 unless FAISS_CUDA_ARCHITECTURES says otherwise) with the C API, runs
+# test_gpu, the C API's gpu suite and tutorial 5-GPU, the Python GPU tests when the
+# machine can build the Python module (SWIG and Python.h, from the system or .devdebs;
+# otherwise they are reported as skipped), runs the GPU benchmark (ours: benchs/gpu/bench_gpu_flat; torch: benchs/gpu/torch_knn.py) and
 # prints a results table. Meant to finish in under 8 minutes on the H200 machine.
 #
 #   gpu/check.sh              full check
@@ -93,6 +95,29 @@ if [[ ! -f "$cuda_root/include/cublas_v2.h" ]]; then
   fi
 fi
 
+# Python module: needs SWIG (system, or the swig .debs unpacked above) and the headers of
+# the python3 that runs the tests (the device image's python3 holds torch and numpy).
+with_python=OFF
+python_note="Python GPU tests skipped"
+swig_exe="$(command -v swig4.0 || command -v swig || true)"
+if [[ (-z "$swig_exe" || "${FAISS_CHECK_USE_DEBS:-0}" == 1) && -n "${prefix:-}" &&
+      -x "$prefix/usr/bin/swig4.0" ]]; then
+  swig_exe="$prefix/usr/bin/swig4.0"
+  export SWIG_LIB="$prefix/usr/share/swig4.0"
+fi
+py_include="$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["include"])' 2> /dev/null)"
+if [[ -z "$swig_exe" ]]; then
+  python_note="$python_note: no SWIG (gpu/fetch_debs.sh fetches it)"
+elif [[ ! -f "$py_include/Python.h" ]]; then
+  python_note="$python_note: no Python.h for $(command -v python3) ($py_include)"
+elif ! python3 -c 'import numpy, pytest' > /dev/null 2>&1; then
+  python_note="$python_note: python3 lacks numpy or pytest"
+else
+  with_python=ON
+  cmake_args+=(-DSWIG_EXECUTABLE="$swig_exe" -DPython3_EXECUTABLE="$(command -v python3)")
+fi
+if [[ $with_python == ON ]]; then say "Python module: built with $swig_exe"; else say "$python_note"; fi
+
 # --- Build --------------------------------------------------------------------------
 generator=()
 launcher=()
@@ -102,15 +127,17 @@ command -v ninja > /dev/null 2>&1 && generator=(-G Ninja)
 [[ -f "$build_dir/CMakeCache.txt" ]] && generator=()
 say "configuring (architectures $arch, $jobs jobs)"
 if ! cmake -S "$repo_root" -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
-     -DBUILD_TESTING=ON -DFAISS_ENABLE_GPU=ON -DFAISS_ENABLE_PYTHON=OFF \
-     -DFAISS_ENABLE_C_API=OFF -DCMAKE_CUDA_ARCHITECTURES="$arch" "${launcher[@]}" "${cmake_args[@]}" \
+     -DBUILD_TESTING=ON -DFAISS_ENABLE_GPU=ON -DFAISS_ENABLE_PYTHON=$with_python \
+     -DFAISS_ENABLE_C_API=ON -DCMAKE_CUDA_ARCHITECTURES="$arch" "${launcher[@]}" "${cmake_args[@]}" \
      > "$logs/build.log" 2>&1; then
   tail -30 "$logs/build.log"
   say "FAILED: configure"
   exit 1
 fi
 build_start=$SECONDS
-if ! cmake --build "$build_dir" -j "$jobs" --target test_gpu bench_gpu_flat \
+build_targets=(--target test_gpu bench_gpu_flat test_c_api tutorial_5_GPU)
+[[ $with_python == ON ]] && build_targets+=(--target swigfaiss)
+if ! cmake --build "$build_dir" -j "$jobs" "${build_targets[@]}" \
      >> "$logs/build.log" 2>&1; then
   grep -E "error|Error" "$logs/build.log" | head -40
   say "FAILED: build"
@@ -133,6 +160,29 @@ skipped=$(count SKIPPED)
 grep -E '^\[  FAILED  \]|Failure' "$logs/test_gpu.log" | head -40
 summary+=("test_gpu: rc $test_rc, ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped ($((SECONDS - test_start)) s)")
 say "test_gpu rc $test_rc"
+
+# C API gpu suite, tutorial 5-GPU (77 = skipped: no device), Python GPU tests.
+timeout 60 "${run_env[@]}" "$build_dir/tests/test_c_api" gpu > "$logs/test_c_api_gpu.log" 2>&1
+c_rc=$?
+tail -3 "$logs/test_c_api_gpu.log"
+summary+=("test_c_api gpu: rc $c_rc")
+timeout 120 "${run_env[@]}" "$build_dir/tutorial/tutorial_5_GPU" > "$logs/tutorial_5_GPU.log" 2>&1
+tut_rc=$?
+tail -5 "$logs/tutorial_5_GPU.log"
+summary+=("tutorial 5-GPU (C++): rc $tut_rc")
+py_rc=0
+if [[ $with_python == ON ]]; then
+  PYTHONPATH="$build_dir/python" FAISS_PYTHON_DIR="$build_dir/python" "${run_env[@]}" \
+    timeout 240 python3 -m pytest -q -p no:cacheprovider "$repo_root/tests/python/test_gpu.py" \
+    > "$logs/test_python_gpu.log" 2>&1
+  py_rc=$?
+  tail -5 "$logs/test_python_gpu.log"
+  summary+=("pytest test_gpu.py: rc $py_rc, $(tail -1 "$logs/test_python_gpu.log")")
+else
+  summary+=("$python_note")
+fi
+other_failed=0
+((c_rc == 0 && (tut_rc == 0 || tut_rc == 77) && py_rc == 0)) || other_failed=1
 
 # --- Benchmarks ---------------------------------------------------------------------
 bench_args=()
@@ -172,14 +222,29 @@ echo
 cat "$logs/results.md"
 
 # --- IVF and k-means (issue 11, separate step) ---------------------------------------
-# bench_gpu_ivf: GpuIndexIVFFlat / SQ8 / PQ32 (nb=5M d=128 and nb=500k d=1024, nq=10k,
-# IVF4096, nprobe 16 and 64: QPS, recall@10, bandwidth of the list scans) and k-means
-# (n=5M d=128 k=4096, 20 iterations, Clustering + GpuIndexFlatL2); torch_kmeans.py runs
-# the same Lloyd loop in torch. About 2 minutes; FAISS_CHECK_QUICK=1 shrinks the sizes.
-# Logs: bench_ivf.log/.csv/.md, bench_torch_kmeans.log/.csv; the table is appended to
-# results.md.
+# Tests: the C API suite gpu_ivf and tests/python/test_gpu_ivf.py (when Python is built);
+# their failures fail the check. Benchmark: bench_gpu_ivf, GpuIndexIVFFlat / SQ8 / PQ32
+# (nb=5M d=128 and nb=250k d=1024, nq=10k, IVF4096, nprobe 16 and 64: QPS, recall@10,
+# bandwidth of the list scans) and k-means (n=5M d=128 k=4096, 20 iterations:
+# train_clustering with the points on the GPU, and Clustering + GpuIndexFlatL2);
+# torch_kmeans.py runs the same Lloyd loop in torch. About 2 minutes;
+# FAISS_CHECK_QUICK=1 shrinks the sizes. Logs: test_c_api_gpu_ivf.log,
+# test_python_gpu_ivf.log, bench_ivf.log/.csv/.md, bench_torch_kmeans.log/.csv; the
+# table is appended to results.md.
+ivf_failed=0
+timeout 120 "${run_env[@]}" "$build_dir/tests/test_c_api" gpu_ivf > "$logs/test_c_api_gpu_ivf.log" 2>&1 ||
+  ivf_failed=1
+tail -2 "$logs/test_c_api_gpu_ivf.log"
+if [[ $with_python == ON ]]; then
+  PYTHONPATH="$build_dir/python" FAISS_PYTHON_DIR="$build_dir/python" "${run_env[@]}" \
+    timeout 240 python3 -m pytest -q -p no:cacheprovider "$repo_root/tests/python/test_gpu_ivf.py" \
+    > "$logs/test_python_gpu_ivf.log" 2>&1 || ivf_failed=1
+  tail -3 "$logs/test_python_gpu_ivf.log"
+fi
+echo "- IVF tests (C API gpu_ivf, pytest test_gpu_ivf.py): $( ((ivf_failed)) && echo FAILED || echo ok)" |
+  tee -a "$logs/results.md"
 if ((have_gpu)); then
-  ivf_args=(--config 5000000,128 --config 500000,1024)
+  ivf_args=(--config 5000000,128 --config 250000,1024)
   km_args=()
   if [[ "${FAISS_CHECK_QUICK:-0}" == 1 ]]; then
     ivf_args=(--config 500000,128 --config 100000,1024 --nq 2000 --nlist 1024
@@ -189,7 +254,7 @@ if ((have_gpu)); then
   say "IVF / k-means benchmark: building"
   if cmake --build "$build_dir" -j "$jobs" --target bench_gpu_ivf >> "$logs/build.log" 2>&1; then
     say "IVF / k-means benchmark: ours"
-    timeout 300 "${run_env[@]}" "$build_dir/benchs/gpu/bench_gpu_ivf" --csv "$logs/bench_ivf.csv" \
+    timeout 240 "${run_env[@]}" "$build_dir/benchs/gpu/bench_gpu_ivf" --csv "$logs/bench_ivf.csv" \
       --md "$logs/bench_ivf.md" "${ivf_args[@]}" 2>&1 | tee "$logs/bench_ivf.log"
     ivf_rc=${PIPESTATUS[0]}
     say "k-means benchmark: torch"
@@ -207,4 +272,4 @@ if ((have_gpu)); then
     say "FAILED: bench_gpu_ivf build"
   fi
 fi
-((test_rc == 0)) || exit 1
+((test_rc == 0 && other_failed == 0 && ivf_failed == 0)) || exit 1

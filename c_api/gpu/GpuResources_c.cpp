@@ -172,7 +172,7 @@ int faiss_StandardGpuResources_setDefaultStream(FaissStandardGpuResources* res, 
 
 int faiss_StandardGpuResources_setDefaultNullStreamAllDevices(FaissStandardGpuResources* res) {
     Boundary b(__func__);
-    return b.run([&] { standard_of(b, res)->setDefaultNullStreamAllThreads(); });
+    return b.run([&] { standard_of(b, res)->setDefaultNullStreamAllDevices(); });
 }
 
 int faiss_gpu_sync_all_devices(void) {

@@ -9,15 +9,16 @@
 // buffers, never the n x k x size of a gather.
 //
 // Any index type works as a shard (loaded normally or memory-mapped with IO_FLAG_MMAP):
-// the generic path runs shard->search on every rank. When every shard is an IndexIVF
-// (top level) with the same coarse quantizer (compared by a fingerprint of its
-// centroids) the search is routed: the queries are assigned to their nprobe lists once,
-// each rank assigning an even slice of the batch with its copy of the quantizer, the
-// assignments are gathered by every rank (MPI_Allgatherv), and a rank scans a query only
-// when one of its probed lists is non-empty there (search_preassigned on those lists). With shards
-// made by shard_ivf_by_list (distributed_build.h), a query thus costs work only on the ranks that
-// own its lists; with shards split by vectors every rank scans every query. The results
-// are those of one index holding all the shards' vectors with the same nprobe.
+// the generic path runs shard->search on every rank. When every shard is an IndexIVF (top
+// level) with the same coarse quantizer (compared by a fingerprint of its centroids) the
+// search is routed: the queries are assigned to their nprobe lists once, each rank
+// assigning an even slice of the batch with its copy of the quantizer, the assignments
+// are gathered by every rank (MPI_Allgatherv), and a rank scans a query only when one of
+// its probed lists is non-empty there (search_preassigned on those lists). With shards
+// made by shard_ivf_by_list (distributed_build.h), a query thus costs work only on the
+// ranks that own its lists; with shards split by vectors every rank scans every query.
+// The results are those of one index holding all the shards' vectors with the same
+// nprobe.
 //
 // Labels: a shard that stores ids (IndexIVF, IndexIDMap, ...) reports them as they are;
 // a shard without ids (IndexFlat, IndexHNSW, ...) numbers its vectors 0..ntotal-1 and
@@ -25,7 +26,9 @@
 // add_distributed and merge_index_to_root number them). ShardLabels overrides this.
 //
 // Ties: equal distances are ordered by label (smaller first), the same on every run.
-// max_codes (SearchParametersIVF) applies per rank.
+// Per-call parameters apply on each rank: max_codes (SearchParametersIVF) bounds each
+// rank's scan, and an IDSelector sees the shard's own labels (for shards without ids,
+// positions before the rank's offset is added).
 //
 // Thread safety: search() is collective and must not run concurrently on one
 // communicator; the shard is only read (it may be shared with other readers).

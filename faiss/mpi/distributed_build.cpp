@@ -17,6 +17,8 @@
 #include <climits>
 #include <cstdio>
 #include <cstring>
+#include <functional>
+#include <string>
 #include <typeinfo>
 
 namespace faiss::mpi {
@@ -27,12 +29,19 @@ namespace {
 
 /// Every rank must hold an index of the same dimension and training state.
 void check_same_index(MPI_Comm comm, const Index* index) {
-    int64_t mine[3] = {index ? index->d : -1, index ? int64_t(index->is_trained) : -1,
-                       index ? int64_t(index->metric_type) : -1};
-    int64_t lo[3], hi[3];
-    MPI_Allreduce(mine, lo, 3, MPI_INT64_T, MPI_MIN, comm);
-    MPI_Allreduce(mine, hi, 3, MPI_INT64_T, MPI_MAX, comm);
+    // The class (name hashed) decides which collectives follow: it must match too.
+    const int64_t type_hash =
+        index ? int64_t(std::hash<std::string>()(typeid(*index).name()) >> 1) : -1;
+    int64_t mine[4] = {index ? index->d : -1, index ? int64_t(index->is_trained) : -1,
+                       index ? int64_t(index->metric_type) : -1, type_hash};
+    int64_t lo[4], hi[4];
+    MPI_Allreduce(mine, lo, 4, MPI_INT64_T, MPI_MIN, comm);
+    MPI_Allreduce(mine, hi, 4, MPI_INT64_T, MPI_MAX, comm);
     FAISS_REQUIRE(index != nullptr, invalid_argument, "null index");
+    FAISS_REQUIRE(lo[3] == hi[3], invalid_argument,
+                  "the ranks hold indexes of different classes (this rank: %s): every rank must "
+                  "pass the same index structure",
+                  typeid(*index).name());
     FAISS_REQUIRE(lo[0] == hi[0] && lo[1] == hi[1] && lo[2] == hi[2], invalid_argument,
                   "the ranks hold different indexes (d %lld..%lld, is_trained %lld..%lld, "
                   "metric %lld..%lld): every rank must pass the same index structure",
@@ -129,10 +138,6 @@ std::vector<float> gather_sample(MPI_Comm comm, size_t d, idx_t nt, const float*
     return ordered;
 }
 
-}  // namespace
-
-namespace {
-
 /// IndexPreTransform over an IVF index ("PCA64,IVF1024,Flat", "OPQ16,IVF256,PQ16"): the
 /// transforms are trained on rank 0 on the gathered sample and broadcast, each rank
 /// applies them to its training part, and the IVF index inside is trained by
@@ -166,7 +171,12 @@ bool train_pretransform_distributed(MPI_Comm comm, std::unique_ptr<Index>& index
     });
     std::unique_ptr<Index> inner(pt->index);
     pt->index = nullptr;
-    train_index_distributed(comm, inner, nt, xt_inner, opts);
+    try {
+        train_index_distributed(comm, inner, nt, xt_inner, opts);
+    } catch (...) {
+        pt->index = inner.release();  // the wrapper keeps its (untrained) sub-index
+        throw;
+    }
     pt->index = inner.release();
     pt->is_trained = true;
     return true;
@@ -197,6 +207,10 @@ void train_index_distributed(MPI_Comm comm, std::unique_ptr<Index>& index, idx_t
     if (ivf) coarse_done = train_coarse_distributed(comm, *ivf, nt, xt, opts.verbose);
     if (coarse_done && typeid(*ivf) == typeid(IndexIVFFlat)) {
         ivf->is_trained = true;  // IndexIVFFlat has no encoder to train
+        // A quantizer that builds a structure from the centroids (HNSW, with
+        // quantizer_trains_alone 2) may build it differently on each rank (threads):
+        // every rank takes rank 0's.
+        if (ivf->quantizer_trains_alone == 2) index = broadcast_index(comm, index.get(), 0);
         return;
     }
     idx_t m = std::min<idx_t>(n_global, opts.max_root_train);
@@ -272,7 +286,11 @@ void merge_index_to_root(MPI_Comm comm, Index& index) {
             MPI_Send(&ok, 1, MPI_INT, rank - step, kTag, comm);
             if (ok) {
                 send_bytes(comm, bytes, rank - step, kTag);
-                index.reset();
+                try {
+                    index.reset();
+                } catch (...) {  // e.g. a read-only memory-mapped index: agreed below
+                    error = std::current_exception();
+                }
             }
             break;
         }

@@ -14,8 +14,11 @@
 // ShardedSearch adds the rank's offset).
 //
 // Every function here is collective (see faiss/mpi/mpi_utils.h): all ranks call it with
-// an index of the same structure, and a failure on one rank makes every rank throw a
-// FaissException naming it.
+// an index of the same structure (same class, d, metric, training state: checked), and a
+// failure on one rank makes every rank throw a CollectiveError naming it.
+//
+// Thread safety: one call at a time per communicator; the index passed is modified and
+// needs exclusive access for the duration of the call.
 
 #include <faiss/Index.h>
 #include <faiss/IndexIVF.h>

@@ -169,20 +169,21 @@ void ProductQuantizer::train(size_t n, const float* x) {
 }
 
 void ProductQuantizer::compute_code_from_distance_table(const float* tab, uint8_t* code) const {
+    // Per sub-quantizer the first position of the row minimum (NaN never wins; an
+    // all-NaN row gives centroid 0).
+    uint32_t stack_idx[64];
+    std::vector<uint32_t> heap_idx(M > 64 ? M : 0);
+    uint32_t* idx = M > 64 ? heap_idx.data() : stack_idx;
+    simd::pq_kernels().table_argmins(tab, M, ksub, idx);
+    if (nbits == 8) {
+        for (size_t m = 0; m < M; m++)
+            code[m] = uint8_t(idx[m]);
+        return;
+    }
     std::memset(code, 0, code_size);
     PQEncoderGeneric enc(code, int(nbits));
-    for (size_t m = 0; m < M; m++) {
-        // Two passes: a branch-free minimum (vectorised), then its first position.
-        // NaN entries never win; an all-NaN row gives centroid 0.
-        const float* row = tab + m * ksub;
-        float best_d = std::numeric_limits<float>::infinity();
-        for (size_t j = 0; j < ksub; j++)
-            best_d = row[j] < best_d ? row[j] : best_d;
-        size_t best = 0;
-        while (best < ksub && !(row[best] == best_d))
-            best++;
-        enc.encode(best == ksub ? 0 : best);
-    }
+    for (size_t m = 0; m < M; m++)
+        enc.encode(idx[m]);
 }
 
 void ProductQuantizer::compute_code(const float* x, uint8_t* code) const {

@@ -34,6 +34,10 @@ struct PQKernels {
     /// ||x_m - c_mj||^2 when l2. tab is M x ksub.
     void (*transposed_tables)(const float* x, const float* ct, size_t M, size_t dsub, size_t ksub,
                               bool l2, float* tab);
+    /// out[r] = the first j minimising row r of tab (nrows x ksub): the encoding of a
+    /// vector from its distance table. NaN entries never win; a row with no entry below
+    /// +inf gives its first +inf entry, or 0 when it is all NaN.
+    void (*table_argmins)(const float* tab, size_t nrows, size_t ksub, uint32_t* out);
 };
 
 namespace scalar {

@@ -64,6 +64,23 @@ void IVFLists::append(size_t list, size_t n, const uint8_t* codes, const idx_t* 
     dirty_ = true;
 }
 
+void IVFLists::append_from_device(size_t list, size_t n, const uint8_t* codes_dev,
+                                  const int64_t* ids_dev, const idx_t* ids_host,
+                                  cudaStream_t stream) {
+    if (n == 0) return;
+    List& l = lists_[list];
+    if (l.size + n > l.capacity) {
+        reserve(list, std::max({l.size + n, l.capacity + l.capacity / 2, size_t(64)}), stream);
+    }
+    FAISS_CUDA_CHECK(cudaMemcpyAsync(static_cast<char*>(l.codes) + l.size * code_size_, codes_dev,
+                                     n * code_size_, cudaMemcpyDeviceToDevice, stream));
+    FAISS_CUDA_CHECK(cudaMemcpyAsync(l.ids + l.size, ids_dev, n * sizeof(int64_t),
+                                     cudaMemcpyDeviceToDevice, stream));
+    l.host_ids.insert(l.host_ids.end(), ids_host, ids_host + n);
+    l.size += n;
+    dirty_ = true;
+}
+
 void IVFLists::read_codes(size_t list, size_t offset, size_t n, uint8_t* out,
                           cudaStream_t stream) const {
     if (n == 0) return;

@@ -38,6 +38,12 @@ class IVFLists {
     /// Append n entries (codes: host, n x code_size; ids: host, n) to list.
     void append(size_t list, size_t n, const uint8_t* codes, const idx_t* ids, cudaStream_t stream);
 
+    /// Append n entries from device memory (codes_dev: n x code_size, ids_dev: n) whose
+    /// ids are also given on the host (ids_host, for the mirror). Queued on stream
+    /// without waiting: the sources must stay valid until the stream reaches the copies.
+    void append_from_device(size_t list, size_t n, const uint8_t* codes_dev, const int64_t* ids_dev,
+                            const idx_t* ids_host, cudaStream_t stream);
+
     /// Codes of entries [offset, offset + n) of list into out (host). Waits.
     void read_codes(size_t list, size_t offset, size_t n, uint8_t* out, cudaStream_t stream) const;
 

@@ -62,8 +62,16 @@ void stage_rows(Context& c, const MatrixView& m, idx_t r0, idx_t cnt, ElemType t
     if (!m.on_device) {
         const size_t es = elem_bytes(m.type);
         s.copy = c.alloc(size_t(cnt) * m.d * es);
-        FAISS_CUDA_CHECK(cudaMemcpy2DAsync(s.copy.get(), dense_ld * es, sub.data, m.ld * es,
-                                           cols * es, rows, cudaMemcpyHostToDevice, c.stream));
+        if (m.ld == dense_ld) {
+            // Dense rows: one linear copy (a pitched copy of pageable memory may go row
+            // by row, and its pitch is limited to the device's memPitch).
+            FAISS_CUDA_CHECK(cudaMemcpyAsync(s.copy.get(), sub.data, size_t(cnt) * m.d * es,
+                                             cudaMemcpyHostToDevice, c.stream));
+        } else {
+            FAISS_CUDA_CHECK(cudaMemcpy2DAsync(s.copy.get(), dense_ld * es, sub.data, m.ld * es,
+                                               cols * es, rows, cudaMemcpyHostToDevice,
+                                               c.stream));
+        }
         sub.data = s.copy.get();
         sub.ld = dense_ld;
         sub.on_device = true;
@@ -138,6 +146,8 @@ Plan make_plan(Context& c, const MatrixView& vectors, bool norms_needed, const M
                          (out_host ? size_t(k) * 12 : 0);
     size_t rows = avail / q_row;
     if (limits.queries_bytes) rows = std::min(rows, limits.queries_bytes / q_raw);
+    // The selection kernels take the chunk's row count as an int.
+    rows = std::min<size_t>(rows, size_t(1) << 30);
     p.chunk = std::max<idx_t>(1, std::min<idx_t>(nq, static_cast<idx_t>(rows)));
     return p;
 }

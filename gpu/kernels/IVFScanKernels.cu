@@ -4,9 +4,10 @@
 //
 // Flat, SQ8 and fp16 entries (one kernel template, three instances): the query (minus
 // the list's centroid for L2 with residual codes) sits in shared memory, and one warp
-// scores one entry at a time, its lanes reading 4 consecutive components each (16-byte
-// float loads for flat, 4-byte for SQ8, 8-byte for fp16), so a warp reads an entry's
-// bytes in one coalesced sweep; a shuffle reduction ends it.
+// scores 4 entries per step, its lanes reading 4 consecutive components of each (16-byte
+// float loads for flat, 4-byte for SQ8, 8-byte for fp16; d a multiple of 4), so a warp
+// reads an entry's bytes in one coalesced sweep with 4 sweeps in flight; shuffle
+// reductions end it. Other d take one component per lane and one entry per step.
 //
 // PQ (8-bit codes): the block first builds the list's distance table in shared memory,
 // M x 256 entries (for L2 with residual codes: ||q - c - r_mj||^2 per sub-space, so no
@@ -29,6 +30,7 @@ namespace {
 
 constexpr int kScanThreads = 256;
 constexpr int kWarps = kScanThreads / 32;
+constexpr int kUnroll = 4;
 constexpr int kPqSub = 256;
 
 void check_launch(const char* name) {
@@ -121,7 +123,7 @@ __device__ __forceinline__ float term(bool l2, float q, float v) {
 // Shared memory: q[d], then sq[2d] for sq8.
 template <IvfCodec C>
 __global__ void __launch_bounds__(kScanThreads) scan_vec_kernel(IvfScanArgs a) {
-    extern __shared__ float smem[];
+    extern __shared__ __align__(16) float smem[];
     __shared__ float extra;
     float* q = smem;
     const int d = a.d;
@@ -152,21 +154,41 @@ __global__ void __launch_bounds__(kScanThreads) scan_vec_kernel(IvfScanArgs a) {
     const unsigned char* codes = static_cast<const unsigned char*>(a.list_codes[list]);
     float* out = a.out + (int64_t)row * a.out_ld + a.offsets[slot];
     const int lane = threadIdx.x & 31;
-    const bool vec4 = (d & 3) == 0;
-    for (int64_t j = threadIdx.x / 32; j < len; j += kWarps) {
-        float acc = 0.f;
-        if (vec4) {
-            for (int i = lane * 4; i < d; i += 128) {
-                float v[4];
-                Decode<C>::four(codes, j, d, i, sq, v);
+    const int warp = threadIdx.x / 32;
+    if ((d & 3) == 0) {
+        // kUnroll entries per warp step: their loads are independent, so each warp keeps
+        // several in flight.
+        for (int64_t j0 = int64_t(warp) * kUnroll; j0 < len; j0 += kWarps * kUnroll) {
+            float acc[kUnroll];
 #pragma unroll
-                for (int u = 0; u < 4; ++u)
-                    acc += term(a.l2, q[i + u], v[u]);
+            for (int u = 0; u < kUnroll; ++u)
+                acc[u] = 0.f;
+            for (int i = lane * 4; i < d; i += 128) {
+                const float4 q4 = *reinterpret_cast<const float4*>(q + i);
+                const float qv[4] = {q4.x, q4.y, q4.z, q4.w};
+#pragma unroll
+                for (int u = 0; u < kUnroll; ++u) {
+                    if (j0 + u < len) {
+                        float v[4];
+                        Decode<C>::four(codes, j0 + u, d, i, sq, v);
+#pragma unroll
+                        for (int t = 0; t < 4; ++t)
+                            acc[u] += term(a.l2, qv[t], v[t]);
+                    }
+                }
             }
-        } else {
-            for (int i = lane; i < d; i += 32)
-                acc += term(a.l2, q[i], Decode<C>::one(codes, j, d, i, sq));
+#pragma unroll
+            for (int u = 0; u < kUnroll; ++u) {
+                const float sum = warp_sum(acc[u]);
+                if (lane == 0 && j0 + u < len) out[j0 + u] = a.l2 ? -sum : sum + extra;
+            }
         }
+        return;
+    }
+    for (int64_t j = warp; j < len; j += kWarps) {
+        float acc = 0.f;
+        for (int i = lane; i < d; i += 32)
+            acc += term(a.l2, q[i], Decode<C>::one(codes, j, d, i, sq));
         acc = warp_sum(acc);
         if (lane == 0) out[j] = a.l2 ? -acc : acc + extra;
     }
@@ -250,18 +272,9 @@ __global__ void map_results_kernel(const int64_t* positions, const float* scores
             continue;
         }
         const int64_t* off = offsets + r * nprobe;
-        // Smallest p < nprobe - 1 with off[p + 1] > pos (the ends are non-decreasing).
-        int lo = 0, hi = nprobe - 1;
-        while (lo < hi) {
-            const int mid = (lo + hi) / 2;
-            if (off[mid + 1] > pos) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        const int64_t list = probes[r * nprobe + lo];
-        labels[e] = list_ids[list][pos - off[lo]];
+        const int p = ivf_probe_of(off, nprobe, pos);
+        const int64_t list = probes[r * nprobe + p];
+        labels[e] = list_ids[list][pos - off[p]];
         distances[e] = l2 ? -scores[e] : scores[e];
     }
 }

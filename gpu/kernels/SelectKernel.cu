@@ -16,6 +16,7 @@
 #include <faiss/gpu/impl/CudaCheck.h>
 #include <faiss/gpu/kernels/Kernels.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace faiss::gpu::kernels {
@@ -192,10 +193,21 @@ void select_tile(const float* tile, int64_t tile_ld, int rows, int cols, bool l2
                                               cudaFuncAttributeMaxDynamicSharedMemorySize,
                                               static_cast<int>(smem)));
     }
-    select_tile_kernel<<<rows, kThreads, smem, stream>>>(a);
-    cudaError_t err = cudaGetLastError();
-    if (err != cudaSuccess) {
-        detail::throw_cuda_error(err, "select_tile kernel launch", __func__, __FILE__, __LINE__);
+    // The kernel's column loop runs on int and steps kRound past the last column, so very
+    // wide rows (an IVF candidate row may hold up to INT_MAX entries) go in slices; the
+    // state carries over and ids still increase, so the result is the same.
+    constexpr int kMaxCols = 1 << 30;
+    for (int c0 = 0; c0 < cols; c0 += std::min(kMaxCols, cols - c0)) {
+        a.tile = tile + c0;
+        a.cols = std::min(kMaxCols, cols - c0);
+        a.vnorms = vnorms ? vnorms + c0 : nullptr;
+        a.id_base = id_base + c0;
+        select_tile_kernel<<<rows, kThreads, smem, stream>>>(a);
+        cudaError_t err = cudaGetLastError();
+        if (err != cudaSuccess) {
+            detail::throw_cuda_error(err, "select_tile kernel launch", __func__, __FILE__,
+                                     __LINE__);
+        }
     }
 }
 

@@ -843,6 +843,9 @@ class GpuIndexIVFPQ(GpuIndexIVF):
     def getBitsPerCode(self) -> int: ...
     def getCentroidsPerSubQuantizer(self) -> int: ...
 
+def train_clustering(provider: GpuResourcesProvider, device: int, clus: Clustering, n: int,
+                     x: SwigPointer) -> None: ...
+
 class GpuClonerOptions:
     indicesOptions: int
     useFloat16CoarseQuantizer: bool

@@ -25,7 +25,7 @@ GPU_ONLY_NAMES = frozenset((
     "GpuIndexFlat", "GpuIndexFlatL2", "GpuIndexFlatIP", "GpuIndexFlatConfig",
     "GpuIndexIVF", "GpuIndexIVFConfig", "GpuIndexIVFFlat", "GpuIndexIVFFlatConfig",
     "GpuIndexIVFScalarQuantizer", "GpuIndexIVFScalarQuantizerConfig", "GpuIndexIVFPQ",
-    "GpuIndexIVFPQConfig",
+    "GpuIndexIVFPQConfig", "train_clustering",
     "GpuClonerOptions", "GpuMultipleClonerOptions", "GpuDistanceParams", "bfKnn",
     "index_cpu_to_gpu", "index_gpu_to_cpu", "index_cpu_to_gpu_multiple",
     "isGpuIndex", "isGpuIndexImplemented",

@@ -2,7 +2,8 @@
 // with FAISS_ENABLE_GPU=ON (SWIG then runs with -DGPU_WRAPPER): StandardGpuResources,
 // GpuIndexFlat / GpuIndexFlatL2 / GpuIndexFlatIP with GpuIndexFlatConfig, the IVF
 // indexes (GpuIndexIVF, GpuIndexIVFFlat, GpuIndexIVFScalarQuantizer, GpuIndexIVFPQ with
-// their configs), bfKnn with
+// their configs), train_clustering (k-means with the points on the device: pass x as
+// faiss.swig_ptr of a C-contiguous float32 array), bfKnn with
 // GpuDistanceParams, the cloner (index_cpu_to_gpu ...) and its options, get_num_gpus.
 // The numpy methods of the GPU indexes come from the Index wrappers of
 // faiss/class_wrappers.py (they are Index subclasses); knn_gpu and
@@ -15,6 +16,7 @@
 
 %{
 #include <faiss/gpu/GpuCloner.h>
+#include <faiss/gpu/GpuClustering.h>
 #include <faiss/gpu/GpuClonerOptions.h>
 #include <faiss/gpu/GpuDistance.h>
 #include <faiss/gpu/GpuIndex.h>
@@ -69,3 +71,4 @@ FAISS_PY_IGNORE_SHARED_CTOR(GpuIndexFlatIP, int)
 %include <faiss/gpu/GpuDistance.h>
 %include <faiss/gpu/GpuClonerOptions.h>
 %include <faiss/gpu/GpuCloner.h>
+%include <faiss/gpu/GpuClustering.h>

