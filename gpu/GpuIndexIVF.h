@@ -20,7 +20,9 @@
 //
 // Limits: nprobe and k up to 2048 (getMaxKSelection; larger throws unsupported, as in
 // Faiss); d up to 8192. Ids are stored as 64-bit integers (INDICES_64_BIT only).
-// Not supported (unsupported): range_search, IDSelector search parameters.
+// Not supported (unsupported): range_search, IDSelector search parameters. Of
+// SearchParametersIVF only nprobe is used (max_codes and quantizer_params are ignored:
+// every probed list is scanned whole).
 //
 // Pointers, errors, thread safety: as <faiss/gpu/GpuIndex.h>. search, reconstruct and
 // the list getters may run from several threads; train, add, remove_ids, reset,

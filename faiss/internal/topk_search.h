@@ -11,6 +11,9 @@
 //    anything reaches memory: "packed" layout for many queries, "rows" layout (database
 //    read in place) for fewer. At the scalar level: OpenBLAS sgemm into a small
 //    per-thread buffer, then the rows. The full nq x nb matrix is never materialised.
+//  - Top-1 path (k = 1, many queries, database of at most 4 MB, L2 or inner product, AVX2 /
+//    AVX-512): the database packed once per call, the query rows broadcast in place, the
+//    running minimum kept per vector lane (no heap, no threshold callbacks).
 //  - Direct path (few queries, or L1 / Linf / Lp): database chunks kept in cache while
 //    each query of the tile scores them (fused row-order kernel, or the batched
 //    distance kernels of faiss/utils/distances.h).

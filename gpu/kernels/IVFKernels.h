@@ -46,6 +46,25 @@ struct IvfScanArgs {
     int64_t out_ld = 0;
 };
 
+/// The probed list that holds candidate position pos of a row whose nprobe lists start
+/// at offsets[0 .. nprobe) (non-decreasing, offsets[0] = 0, pos below the row's total):
+/// the smallest p < nprobe - 1 with offsets[p + 1] > pos, else nprobe - 1. Such a p
+/// always has a non-empty list (offsets[p] <= pos < offsets[p + 1]), so probes that
+/// were skipped (list -1, length 0) are never returned. Shared by the result mapping
+/// kernel and host tests.
+__host__ __device__ inline int ivf_probe_of(const int64_t* offsets, int nprobe, int64_t pos) {
+    int lo = 0, hi = nprobe - 1;
+    while (lo < hi) {
+        const int mid = (lo + hi) / 2;
+        if (offsets[mid + 1] > pos) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    return lo;
+}
+
 /// Largest d the flat / SQ scan keeps in shared memory (a larger d is refused by the
 /// indexes before any launch).
 constexpr int kIvfMaxDim = 8192;

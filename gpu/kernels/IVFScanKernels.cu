@@ -272,18 +272,9 @@ __global__ void map_results_kernel(const int64_t* positions, const float* scores
             continue;
         }
         const int64_t* off = offsets + r * nprobe;
-        // Smallest p < nprobe - 1 with off[p + 1] > pos (the ends are non-decreasing).
-        int lo = 0, hi = nprobe - 1;
-        while (lo < hi) {
-            const int mid = (lo + hi) / 2;
-            if (off[mid + 1] > pos) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        const int64_t list = probes[r * nprobe + lo];
-        labels[e] = list_ids[list][pos - off[lo]];
+        const int p = ivf_probe_of(off, nprobe, pos);
+        const int64_t list = probes[r * nprobe + p];
+        labels[e] = list_ids[list][pos - off[p]];
         distances[e] = l2 ? -scores[e] : scores[e];
     }
 }

@@ -17,6 +17,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <thread>
 
 namespace {
 
@@ -255,6 +256,39 @@ TEST(GpuIndexIVFFlat, DevicePointersAndNaN) {
     gpu.search(1, nan.data(), k, hd.data(), hi.data());
     for (int j = 0; j < k; ++j)
         EXPECT_EQ(hi[j], -1);
+}
+
+TEST(GpuIndexIVFFlat, ConcurrentSearchesAndOptions) {
+    FAISS_GPU_REQUIRE_DEVICE();
+    faiss::gpu::StandardGpuResources res;
+    const int d = 16;
+    auto xb = faiss::test::clustered_vectors(5000, d, 20, 61);
+    auto xq = faiss::test::clustered_vectors(64, d, 20, 62);
+    CpuIvf cpu = make_cpu(d, 32, faiss::METRIC_L2, xb);
+    // Unified memory for the lists, float16 coarse quantizer.
+    faiss::gpu::GpuIndexIVFFlatConfig cfg;
+    cfg.memorySpace = faiss::gpu::MemorySpace::Unified;
+    cfg.flatConfig.useFloat16 = true;
+    faiss::gpu::GpuIndexIVFFlat gpu(&res, cpu.index.get(), cfg);
+    expect_gpu_matches_cpu(*cpu.index, gpu, xq.data(), 64, 10, 6, kTol);
+    faiss::SearchParametersIVF params;
+    params.nprobe = 6;
+    std::vector<float> d0(64 * 10);
+    std::vector<idx_t> i0(64 * 10);
+    gpu.search(64, xq.data(), 10, d0.data(), i0.data(), &params);
+    std::vector<std::vector<idx_t>> labels(4, std::vector<idx_t>(64 * 10));
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+            std::vector<float> dist(64 * 10);
+            for (int rep = 0; rep < 5; ++rep)
+                gpu.search(64, xq.data(), 10, dist.data(), labels[t].data(), &params);
+        });
+    }
+    for (auto& th : threads)
+        th.join();
+    for (int t = 0; t < 4; ++t)
+        EXPECT_EQ(labels[t], i0);
 }
 
 TEST(GpuIndexIVFFlat, BadInput) {

@@ -140,3 +140,52 @@ def test_read_faiss_polysemous_file(tmp_path):
     faiss.write_index(index, str(tmp_path / "ours.index"))
     again = faiss.read_index(str(tmp_path / "ours.index"))
     assert again.search_type == faiss.IndexPQ.ST_HE and again.polysemous_ht == 24
+
+
+_SIZES_SCRIPT = """
+import sys, numpy as np, faiss
+data = np.load(sys.argv[1])
+xb, xq = data["xb"], data["xq"]
+out = {}
+for M in (8, 16, 32, 64):
+    index = faiss.IndexPQ(xb.shape[1], M, 8)
+    index.pq.cp.niter = 4
+    index.train(xb)
+    index.add(xb)
+    faiss.write_index(index, sys.argv[3] % M)
+    index.search_type = faiss.IndexPQ.ST_polysemous
+    index.polysemous_ht = 4 * M
+    out["I%d" % M] = index.search(xq, 10)[1]
+    index.search_type = faiss.IndexPQ.ST_HE
+    out["Dh%d" % M] = index.search(xq, 10)[0]
+np.savez(sys.argv[2], **out)
+"""
+
+
+@needs_reference
+def test_polysemous_code_sizes_match_faiss(tmp_path):
+    # One file per code size the Hamming kernels specialise (8, 16, 32, 64 bytes),
+    # written by faiss-cpu: same labels for ST_polysemous (64-byte codes have Hamming
+    # distances above 255, which a byte-wide count would wrap), same ST_HE distances.
+    rs = np.random.RandomState(4)
+    centers = rs.normal(size=(40, 128)) * 2
+    x = (centers[rs.randint(40, size=1020)] + rs.normal(size=(1020, 128))).astype("float32")
+    xb, xq = x[:1000], x[1000:]
+    np.savez(tmp_path / "in.npz", xb=xb, xq=xq)
+    script = tmp_path / "ref.py"
+    script.write_text(_SIZES_SCRIPT)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "FAISS_PYTHON_DIR")}
+    pattern = str(tmp_path / "pq%d.index")
+    subprocess.run([REF_PYTHON, str(script), str(tmp_path / "in.npz"), str(tmp_path / "out.npz"),
+                    pattern], check=True, env=env, timeout=300)
+    ref = np.load(tmp_path / "out.npz")
+    for M in (8, 16, 32, 64):
+        index = faiss.read_index(pattern % M)
+        index.search_type = faiss.IndexPQ.ST_polysemous
+        index.polysemous_ht = 4 * M  # half the bits: some codes pass, others not
+        _, I = index.search(xq, 10)
+        np.testing.assert_array_equal(I, ref["I%d" % M], err_msg="M=%d" % M)
+        index.search_type = faiss.IndexPQ.ST_PQ
+        assert not np.array_equal(I, index.search(xq, 10)[1]), M  # the filter did act
+        index.search_type = faiss.IndexPQ.ST_HE
+        np.testing.assert_array_equal(index.search(xq, 10)[0], ref["Dh%d" % M])
