@@ -20,37 +20,62 @@
 
 namespace faiss_serve {
 
-/// Vectors added since the base was built, searched exhaustively. Never modified once
-/// published.
-struct DeltaChunk {
-    std::vector<float> x;        ///< n x d
-    std::vector<int64_t> ids;    ///< n
-    std::vector<uint64_t> seqs;  ///< n, seq of the add of each vector
-    size_t size() const { return ids.size(); }
+/// Append-only rows of one delta list (vectors added since the base was built), shared
+/// by snapshots: each sees only its first n rows, which are never modified. An add
+/// appends in place when it extends the newest view (rows past a snapshot's n are never
+/// read through it) and copies into a new buffer otherwise; capacity doubles, so adding
+/// costs O(1) per row amortized and a list's rows stay contiguous for the search (the
+/// delta of a query is then streamed from 32 buffers, not from hundreds of small ones).
+/// Vectors, ids and seqs share one allocation, so a short list spans a page or two
+/// (each page a search touches costs a TLB miss, a dear one in a virtual machine).
+/// Writers are serialized by the caller; publishing a snapshot (an atomic store)
+/// makes the rows it covers visible to the readers that load it.
+class DeltaRows {
+  public:
+    DeltaRows(size_t d, size_t capacity);
+    size_t d() const { return d_; }
+    const float* x() const { return x_; }  ///< rows x d
+    const int64_t* ids() const { return ids_; }
+    const uint64_t* seqs() const { return seqs_; }  ///< seq of the add of each row
+
+  private:
+    friend struct DeltaList;
+    size_t d_, capacity_, used_ = 0;
+    std::unique_ptr<uint64_t[]> storage_;
+    float* x_;
+    int64_t* ids_;
+    uint64_t* seqs_;
 };
 
-/// The chunks of one delta list, in seq order; their sizes shrink geometrically (each
-/// at most half its predecessor, after merging), so a list of n vectors has O(log n).
-using DeltaList = std::vector<std::shared_ptr<const DeltaChunk>>;
+/// One snapshot's view of a delta list: the first n rows of rows (null when empty).
+struct DeltaList {
+    std::shared_ptr<DeltaRows> rows;
+    size_t n = 0;
+    /// This view plus m rows of dimension d (x: m x d), all added by the write seq;
+    /// appended in place when possible. Calls must be serialized (the write path).
+    DeltaList appended(size_t d, size_t m, const float* x, const int64_t* ids, uint64_t seq) const;
+};
+
 /// The delta by list: for an IndexIVF base one list per inverted list (the vectors the
 /// base's quantizer assigns there), so that a search reads only the lists it probes and
-/// an add copies only the few lists it touches; for other bases a single list. The list
-/// pointers sit in blocks of kBlock shared copy-on-write, so a copy with some lists
-/// replaced costs nlist / kBlock pointers plus the touched blocks, not nlist pointers
+/// an add touches only those its vectors go to; for other bases a single list. The
+/// views sit in blocks of kBlock shared copy-on-write, so a copy with some lists
+/// replaced costs nlist / kBlock pointers plus the touched blocks, not nlist views
 /// (IVF65536 is common). Never modified once published; set() is for building a copy.
 class DeltaLists {
   public:
     explicit DeltaLists(size_t nlist);
     size_t size() const { return nlist_; }
-    /// List l (< size()), or null when empty.
-    const DeltaList* get(size_t l) const { return (*blocks_[l / kBlock])[l % kBlock].get(); }
-    void set(size_t l, std::shared_ptr<const DeltaList> list);
+    /// View of list l (< size()).
+    const DeltaList& get(size_t l) const { return (*blocks_[l / kBlock])[l % kBlock]; }
+    void set(size_t l, DeltaList list);
 
   private:
     static constexpr size_t kBlock = 64;
-    using Block = std::vector<std::shared_ptr<const DeltaList>>;  // kBlock entries
+    using Block = std::vector<DeltaList>;  // kBlock entries
     size_t nlist_;
-    std::vector<std::shared_ptr<const Block>> blocks_;
+    // Shared with the DeltaLists this one was copied from until set() copies them.
+    std::vector<std::shared_ptr<Block>> blocks_;
 };
 
 using Tombstones = std::unordered_map<int64_t, uint64_t>;
