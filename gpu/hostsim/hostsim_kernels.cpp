@@ -350,15 +350,7 @@ void ivf_map_results(const int64_t* positions, const float* scores, int rows, in
             continue;
         }
         const int64_t* off = offsets + r * nprobe;
-        int lo = 0, hi = nprobe - 1;
-        while (lo < hi) {
-            const int mid = (lo + hi) / 2;
-            if (off[mid + 1] > pos) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
+        const int lo = ivf_probe_of(off, nprobe, pos);
         const int64_t list = probes[r * nprobe + lo];
         need(list_ids + list, sizeof(void*), "list ids pointer", L);
         need(list_ids[list] + (pos - off[lo]), 8, "list id", L);

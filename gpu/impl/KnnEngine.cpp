@@ -69,8 +69,7 @@ void stage_rows(Context& c, const MatrixView& m, idx_t r0, idx_t cnt, ElemType t
                                              cudaMemcpyHostToDevice, c.stream));
         } else {
             FAISS_CUDA_CHECK(cudaMemcpy2DAsync(s.copy.get(), dense_ld * es, sub.data, m.ld * es,
-                                               cols * es, rows, cudaMemcpyHostToDevice,
-                                               c.stream));
+                                               cols * es, rows, cudaMemcpyHostToDevice, c.stream));
         }
         sub.data = s.copy.get();
         sub.ld = dense_ld;

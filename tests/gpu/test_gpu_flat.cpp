@@ -232,3 +232,37 @@ TEST(GpuIndexFlat, ConcurrentSearchesShareResources) {
 }
 
 }  // namespace
+
+namespace {
+
+// Equal distances go to the smaller id (within a tile, across tiles and across the
+// selection's buffer flushes), and vectors with a NaN component never enter a result.
+TEST(GpuIndexFlat, TiesToSmallerIdsAndNaNVectorsSkipped) {
+    FAISS_GPU_REQUIRE_DEVICE();
+    faiss::gpu::StandardGpuResources res;
+    const int d = 4, k = 300;
+    const idx_t nb = 5000, nq = 3;
+    std::vector<float> xb(size_t(nb) * d, 1.f);
+    for (idx_t i = 1; i < nb; i += 2)
+        xb[size_t(i) * d + 2] = std::numeric_limits<float>::quiet_NaN();
+    std::vector<float> xq(size_t(nq) * d, 0.5f);
+    faiss::gpu::detail::set_default_tiles(2, 3000);
+    for (MetricType metric : {faiss::METRIC_L2, faiss::METRIC_INNER_PRODUCT}) {
+        SCOPED_TRACE(testing::Message() << "metric " << int(metric));
+        faiss::gpu::GpuIndexFlat index(&res, d, metric);
+        index.add(nb, xb.data());
+        std::vector<float> gd(size_t(nq) * k);
+        std::vector<idx_t> gi(size_t(nq) * k);
+        index.search(nq, xq.data(), k, gd.data(), gi.data());
+        const float want = metric == faiss::METRIC_L2 ? 1.f : 2.f;
+        for (idx_t q = 0; q < nq; ++q) {
+            for (int j = 0; j < k; ++j) {
+                ASSERT_EQ(gi[q * k + j], idx_t(2 * j)) << "query " << q << " rank " << j;
+                ASSERT_NEAR(gd[q * k + j], want, 1e-5f);
+            }
+        }
+    }
+    faiss::gpu::detail::set_default_tiles(0, 0);
+}
+
+}  // namespace
