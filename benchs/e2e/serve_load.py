@@ -21,7 +21,11 @@ Steps (defaults in brackets):
      service CPU use;
   5. the max sustainable rate: a closed-loop run with every client thread busy;
   6. the 4096-d index at --large-rates and closed loop.
-Index files live in a temporary folder under /tmp, deleted at the end (--keep keeps it).
+Index files live in a temporary folder under /tmp, deleted at the end (--keep keeps it);
+with --workdir they are kept and the IVF index is reused by later runs with the same
+settings. A run without adds first waits until no checkpoint runs (paced checkpoints
+outlast the add run that started them); each run reports the checkpoints completed in it
+and the seconds one was running.
 
     FAISS_PYTHON_DIR=build/python .venv/bin/python benchs/e2e/serve_load.py
 """
