@@ -101,9 +101,19 @@ def build_ivf(args, workdir):
     xb = latent(rng, proj, args.nb, args.noise)
     xq = latent(rng, proj, 1000, args.noise)
     xadd = latent(rng, proj, 200000, args.noise)
-    index, nprobe, recall = make_index(args, args.ivf_key, xb, xq, args.train_n, rng)
     path = os.path.join(workdir, "ivf.index")
+    meta = os.path.join(workdir, "ivf.json")
+    key = [args.ivf_key, args.nb, args.d, args.latent_dim, args.noise, args.target_recall]
+    if args.workdir and os.path.exists(meta):
+        with open(meta) as f:
+            saved = json.load(f)
+        if saved["key"] == key:
+            log(f"reusing {path} (nprobe={saved['nprobe']})")
+            return path, saved["nprobe"], saved["recall"], xq, xadd
+    index, nprobe, recall = make_index(args, args.ivf_key, xb, xq, args.train_n, rng)
     faiss.write_index(index, path)
+    with open(meta, "w") as f:
+        json.dump({"key": key, "nprobe": nprobe, "recall": recall}, f)
     return path, nprobe, recall, xq, xadd
 
 
@@ -129,6 +139,8 @@ class Service:
         cmd = [cli, "serve", "--port", "0", "--index", spec, "--data-dir", data_dir,
                "--threads", str(args.server_threads), "--queue", "256",
                "--merge-threshold", str(args.merge_threshold)]
+        if args.checkpoint_rate is not None:
+            cmd += ["--checkpoint-rate", str(args.checkpoint_rate)]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                      text=True, env=env)
         self.port = None
@@ -148,7 +160,7 @@ class Service:
     def stats(self):
         """Service-side counters: search time sum (s) and count, checkpoints written."""
         text = ServeClient(self.url, api_key=KEY).metrics()
-        out = {"search_s": 0.0, "searches": 0, "checkpoints": 0}
+        out = {"search_s": 0.0, "searches": 0, "checkpoints": 0, "checkpoint_s": 0.0}
         for line in text.splitlines():
             name, _, value = line.rpartition(" ")
             if name == 'faiss_serve_request_duration_seconds_sum{endpoint="search"}':
@@ -157,7 +169,23 @@ class Service:
                 out["searches"] = int(float(value))
             elif name.startswith("faiss_serve_checkpoints_total{"):
                 out["checkpoints"] += int(float(value))
+            elif name.startswith("faiss_serve_checkpoint_seconds_total{"):
+                out["checkpoint_s"] += float(value)
         return out
+
+    def wait_idle(self, name, threshold, limit=300.0):
+        """Waits until no checkpoint runs nor is due, so that a run without adds measures
+        searches alone (a paced checkpoint started by the adds of the run before it can
+        last tens of seconds). Returns the seconds waited."""
+        client, t0 = ServeClient(self.url, api_key=KEY), time.time()
+        while time.time() - t0 < limit:
+            info = client.info(name)
+            if (not info.get("checkpoint_running") and info["delta_vectors"] < threshold
+                    and info["pending_removes"] < threshold):
+                break
+            time.sleep(0.5)
+        client.close()
+        return time.time() - t0
 
     def stop(self):
         self.proc.terminate()
@@ -293,6 +321,8 @@ def run_load(svc, args, name, xq, params, rate, adds=None):
         # routing to answer inside the service: without the client's and the network's share
         "service_mean_ms": 1e3 * (stats1["search_s"] - stats0["search_s"]) / served,
         "checkpoints": stats1["checkpoints"] - stats0["checkpoints"],
+        # seconds a checkpoint was running during the run (paced ones span runs)
+        "checkpoint_s": stats1["checkpoint_s"] - stats0["checkpoint_s"],
     }
     if results and results[0][1]:
         row["first_errors"] = results[0][1]
@@ -309,8 +339,8 @@ def fmt(row):
          f"mean={row['mean_ms']:7.2f} ms err={row['errors']} late={row['late']} "
          f"client_cpu={row['client_cpu_pct']:.0f}% service_cpu={row['service_cpu_pct']:.0f}% "
          f"in-service mean={row['service_mean_ms']:.2f} ms")
-    if row["checkpoints"]:
-        s += f" checkpoints={row['checkpoints']}"
+    if row["checkpoints"] or row["checkpoint_s"] > 0:
+        s += f" checkpoints={row['checkpoints']} (running {row['checkpoint_s']:.1f} s)"
     if "added_vectors_per_s" in row:
         s += (f" adds={row['added_vectors_per_s']:.0f} vec/s (p50 {row['add_p50_ms']:.1f} ms,"
               f" p99 {row['add_p99_ms']:.1f} ms)")
@@ -357,9 +387,12 @@ def main():
     ap.add_argument("--threads", type=int, default=4, help="connections per client process")
     ap.add_argument("--server-threads", type=int, default=16)
     ap.add_argument("--merge-threshold", type=int, default=20000)
+    ap.add_argument("--checkpoint-rate", type=int,
+                    help="MB/s of checkpoint work (the service's --checkpoint-rate; 0: unpaced)")
     ap.add_argument("--add-rate", type=float, default=500.0, help="added vectors per second")
     ap.add_argument("--add-batch", type=int, default=50)
-    ap.add_argument("--workdir", help="folder for the index files (default: a new one in /tmp)")
+    ap.add_argument("--workdir", help="folder for the index files, kept, its IVF index reused by "
+                    "later runs with the same settings (default: a new one in /tmp, deleted)")
     ap.add_argument("--keep", action="store_true", help="keep the index files")
     ap.add_argument("--json", help="also write the rows to this file")
     args = ap.parse_args()
@@ -385,12 +418,17 @@ def main():
             large_path, xq_large, nprobe_large = build_large(args, workdir)
             indexes.append(("large", large_path))
         t0 = time.time()
+        # The service's data of an earlier run would hold that run's adds.
+        shutil.rmtree(os.path.join(workdir, "data"), ignore_errors=True)
         svc = Service(args.cli, args, indexes, os.path.join(workdir, "data"))
         log(f"service up on {svc.url} in {time.time() - t0:.1f} s")
         params = {"nprobe": nprobe} if nprobe else {}
         next_id = nb
         rates = [float(r) for r in args.rates.split(",") if r] * args.repeat
         for rate in rates:
+            waited = svc.wait_idle("ivf", args.merge_threshold)
+            if waited > 1:
+                log(f"  waited {waited:.0f} s for the checkpoint of the adds before")
             rows.append(run_load(svc, args, "ivf", xq, params, rate))
             log(fmt(rows[-1]))
             rows.append(run_load(svc, args, "ivf", xq, params, rate, adds=(xadd, next_id)))

@@ -422,3 +422,57 @@ def test_checkpoint_without_the_base_file_clones_the_base(tmp_path):
         assert s.request("GET", "/v1/indexes/v")[1]["ntotal"] == 110
     finally:
         s.stop()
+
+
+def test_kill_9_during_a_paced_checkpoint(tmp_path):
+    """A checkpoint paced to 1 MB/s takes seconds: writes go on meanwhile, a kill while it
+    writes the new base loses none of them, and the restart removes its temporary file."""
+    xb = make_index(tmp_path / "v.index", 20000)
+    rng = np.random.default_rng(13)
+    new = rng.standard_normal((60, D)).astype(np.float32) * 5
+    data = tmp_path / "data" / "v"
+    s = start(tmp_path, "--merge-threshold", "20", "--checkpoint-rate", "1")
+    try:
+        add(s, range(100000, 100030), new[:30])  # starts the checkpoint
+        deadline = time.time() + 20
+        while not any(".tmp" in f for f in os.listdir(data)):
+            assert time.time() < deadline, "the checkpoint never started writing"
+            time.sleep(0.02)
+        add(s, range(100030, 100060), new[30:])  # acknowledged while it runs
+        assert s.request("GET", "/v1/indexes/v")[1]["checkpoint_seq"] == 0
+    finally:
+        s.kill()
+    s = start(tmp_path)
+    try:
+        assert not any(".tmp" in f for f in os.listdir(data))
+        assert [r[0] for r in present(s, new)] == list(range(100000, 100060))
+        assert [r[0] for r in present(s, xb[::100])] == list(range(0, 20000, 100))
+        info = s.request("GET", "/v1/indexes/v")[1]
+        assert info["ntotal"] == 20060 and info["seq"] == 2
+    finally:
+        s.stop()
+
+
+def test_paced_checkpoint_completes_and_restarts(tmp_path):
+    """The paced checkpoint's file is a complete index: after it, a restart loads it and
+    replays only the writes that came later."""
+    make_index(tmp_path / "v.index", 20000)
+    rng = np.random.default_rng(14)
+    new = rng.standard_normal((40, D)).astype(np.float32) * 5
+    s = start(tmp_path, "--merge-threshold", "20", "--checkpoint-rate", "4")
+    try:
+        add(s, range(100000, 100020), new[:20])
+        deadline = time.time() + 30
+        while s.request("GET", "/v1/indexes/v")[1]["checkpoint_seq"] < 1:
+            assert time.time() < deadline, "no background checkpoint"
+            time.sleep(0.05)
+        add(s, range(100020, 100040), new[20:])
+    finally:
+        s.kill()
+    s = start(tmp_path)
+    try:
+        assert "replayed 1 log records" in "".join(s.lines)
+        assert [r[0] for r in present(s, new)] == list(range(100000, 100040))
+        assert s.request("GET", "/v1/indexes/v")[1]["ntotal"] == 20040
+    finally:
+        s.stop()

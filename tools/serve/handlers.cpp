@@ -54,7 +54,8 @@ json index_info(const ServedIndex& index) {
             {"pending_removes", s->tombstones->size()},
             {"writable", index.writable()},
             {"seq", s->seq},
-            {"checkpoint_seq", index.checkpoint_seq()}};
+            {"checkpoint_seq", index.checkpoint_seq()},
+            {"checkpoint_running", index.checkpoint_running()}};
 }
 
 json handle_search(ServiceState& st, ServedIndex& index, const std::string& body) {
@@ -121,7 +122,8 @@ json handle_checkpoint(ServedIndex& index) {
 
 std::string render_metrics(ServiceState& st) {
     std::string out = st.metrics.render();
-    std::vector<std::pair<std::string, double>> ntotal, delta, removes, seq, ckpt, ckpt_fail, syncs;
+    std::vector<std::pair<std::string, double>> ntotal, delta, removes, seq, ckpt, ckpt_fail, syncs,
+        ckpt_s;
     for (const auto& kv : st.indexes) {
         const ServedIndex& idx = *kv.second;
         const auto s = idx.snapshot();
@@ -131,6 +133,7 @@ std::string render_metrics(ServiceState& st) {
         seq.emplace_back(kv.first, double(s->seq));
         ckpt.emplace_back(kv.first, double(idx.checkpoints_done()));
         ckpt_fail.emplace_back(kv.first, double(idx.checkpoint_failures()));
+        ckpt_s.emplace_back(kv.first, idx.checkpoint_seconds());
         syncs.emplace_back(kv.first, double(idx.log_fsyncs()));
     }
     append_metric(out, "faiss_serve_index_ntotal", "gauge",
@@ -145,6 +148,9 @@ std::string render_metrics(ServiceState& st) {
                   "Checkpoints written since start.", ckpt);
     append_metric(out, "faiss_serve_checkpoint_failures_total", "counter",
                   "Checkpoints that failed (writes stay in the log).", ckpt_fail);
+    append_metric(out, "faiss_serve_checkpoint_seconds_total", "counter",
+                  "Seconds spent building and writing checkpoints (the running one included).",
+                  ckpt_s);
     append_metric(out, "faiss_serve_log_fsyncs_total", "counter",
                   "fsyncs of the write log (one covers all the writes waiting for it).", syncs);
     append_metric(out, "faiss_serve_rejected_total", "counter",

@@ -104,6 +104,8 @@ void load_indexes(const Args& args, faiss_serve::ServiceState& st) {
     faiss_serve::WriteOptions wo;
     wo.merge_threshold =
         size_t(args.get_int("merge-threshold", int64_t(wo.merge_threshold), 1, int64_t(1) << 32));
+    wo.checkpoint_mb_per_s = double(
+        args.get_int("checkpoint-rate", int64_t(wo.checkpoint_mb_per_s), 0, int64_t(1) << 20));
     for (const auto& np : parse_index_list(args.required("index"))) {
         try {
             if (writable) {
@@ -130,10 +132,22 @@ void load_indexes(const Args& args, faiss_serve::ServiceState& st) {
 }  // namespace
 
 int cmd_serve(int argc, char** argv) {
-    std::set<std::string> value_opts = {
-        "index",           "host",           "port",      "data-dir",    "api-key-file",
-        "threads",         "queue",          "max-body",  "max-k",       "max-batch",
-        "merge-threshold", "search-threads", "embed-url", "embed-model", "keep-alive-requests"};
+    std::set<std::string> value_opts = {"index",
+                                        "host",
+                                        "port",
+                                        "data-dir",
+                                        "api-key-file",
+                                        "threads",
+                                        "queue",
+                                        "max-body",
+                                        "max-k",
+                                        "max-batch",
+                                        "merge-threshold",
+                                        "checkpoint-rate",
+                                        "search-threads",
+                                        "embed-url",
+                                        "embed-model",
+                                        "keep-alive-requests"};
     std::set<std::string> flags = {"auth-reads"};
     Args args(argc, argv, value_opts, flags);
     faiss_serve::ServiceState st;

@@ -1,11 +1,14 @@
 // Loading, recovery, the write path and checkpoints of one served index.
 #include "served_index.h"
 
+#include "paced_io.h"
+
 #include <faiss/FaissException.h>
 #include <faiss/IndexIDMap.h>
 #include <faiss/IndexIVF.h>
 #include <faiss/index_io.h>
 
+#include <dirent.h>
 #include <omp.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -61,6 +64,10 @@ faiss::Index* prepare_writable(faiss::Index* index, const std::string& path) {
 /// after 15 s on a 2-core machine at load 13, and the delta kept growing meanwhile).
 constexpr int kCheckpointNice = 10;
 
+/// Share of one core a checkpoint's paced work may take (see Pacer): with searches using
+/// two thirds of a 2-core machine, the checkpoint stays well inside the remaining third.
+constexpr double kCheckpointCoreShare = 0.15;
+
 /// Runs fn on a thread of its own at kCheckpointNice with one OpenMP thread, and waits
 /// for it; rethrows what fn throws. Checkpoint work (copying the index, writing its
 /// file, freeing the old one) is bulk work that searches should preempt. fn must not
@@ -98,6 +105,28 @@ void release_when_unused(std::shared_ptr<const Snapshot> s) {
     });
 }
 
+/// Removes the temporary files of checkpoints a crash interrupted ("ckpt-*.tmp*"; the
+/// checkpoint they were to become is not complete, its writes are still in the log).
+void remove_temp_checkpoints(const std::string& dir) {
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) return;
+    std::vector<std::string> names;
+    while (const dirent* e = ::readdir(d)) {
+        const std::string name = e->d_name;
+        if (name.rfind("ckpt-", 0) == 0 && name.find(".tmp") != std::string::npos)
+            names.push_back(name);
+    }
+    ::closedir(d);
+    for (const auto& name : names)
+        ::unlink((dir + "/" + name).c_str());
+}
+
+int64_t now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
 void make_dir(const std::string& dir) {
     if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
         throw std::runtime_error(dir + ": cannot create folder: " + std::strerror(errno));
@@ -120,6 +149,7 @@ ServedIndex::ServedIndex(const std::string& name, const std::string& path, const
 }
 
 ServedIndex::~ServedIndex() {
+    stopping_ = true;
     {
         std::lock_guard<std::mutex> lock(bg_mu_);
         bg_stop_ = true;
@@ -138,6 +168,7 @@ void ServedIndex::publish(std::shared_ptr<const Snapshot> s) {
 
 void ServedIndex::recover(const std::string& path) {
     const std::string& dir = opts_.data_dir;
+    remove_temp_checkpoints(dir);
     DataFiles files = list_data_files(dir);
     uint64_t ckpt = 0;
     if (files.checkpoints.empty()) {
@@ -279,6 +310,11 @@ bool ServedIndex::needs_checkpoint(const Snapshot& s) const {
     return s.delta_size >= opts_.merge_threshold || s.tombstones->size() >= opts_.merge_threshold;
 }
 
+double ServedIndex::checkpoint_seconds() const {
+    const int64_t start = checkpoint_start_ns_;
+    return 1e-9 * double(checkpoint_total_ns_ + (start ? now_ns() - start : 0));
+}
+
 uint64_t ServedIndex::checkpoint() {
     if (!writable_) throw std::runtime_error("index '" + name_ + "' is read-only");
     std::lock_guard<std::mutex> ckpt_lock(checkpoint_mu_);
@@ -308,10 +344,23 @@ uint64_t ServedIndex::checkpoint() {
         }
     }
     const uint64_t s0 = snap->seq;
+    const int64_t t0 = now_ns();
+    checkpoint_start_ns_ = t0;
+    struct Done {
+        ServedIndex* self;
+        int64_t t0;
+        ~Done() {
+            self->checkpoint_total_ns_ += now_ns() - t0;
+            self->checkpoint_start_ns_ = 0;
+        }
+    } done{this, t0};
     std::shared_ptr<const faiss::Index> merged;
     run_low_priority([&] {
-        merged.reset(merged_base(*snap, checkpoint_path(opts_.data_dir, snap->base_seq)));
-        faiss::write_index(merged.get(), checkpoint_path(opts_.data_dir, s0).c_str());
+        Pacer pacer(opts_.checkpoint_mb_per_s * 1e6, kCheckpointCoreShare, &stopping_);
+        merged.reset(merged_base(*snap, checkpoint_path(opts_.data_dir, snap->base_seq), &pacer));
+        PacedFileWriter writer(checkpoint_path(opts_.data_dir, s0), pacer);
+        faiss::write_index(merged.get(), &writer);
+        writer.commit();
     });
     {
         std::lock_guard<std::mutex> lock(write_mu_);
@@ -345,6 +394,7 @@ void ServedIndex::background_loop() {
             wait = std::chrono::seconds(1);
         } catch (const std::exception& e) {
             // The writes stay in the log, so nothing is lost; retry later.
+            if (stopping_) break;
             checkpoint_failures_++;
             wait = std::chrono::seconds(30);
             const faiss::FaissException* fe = dynamic_cast<const faiss::FaissException*>(&e);

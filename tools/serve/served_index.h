@@ -27,6 +27,9 @@ namespace faiss_serve {
 struct WriteOptions {
     std::string data_dir;            ///< folder of this index's checkpoints and log
     size_t merge_threshold = 20000;  ///< delta vectors or tombstones that trigger a checkpoint
+    /// Pace of a checkpoint's bulk work (reading the old base, extending its lists,
+    /// writing the new one), MB/s counted over all three; 0: as fast as it goes.
+    double checkpoint_mb_per_s = 64;
 };
 
 class ServedIndex {
@@ -57,6 +60,9 @@ class ServedIndex {
     uint64_t checkpoint_seq() const { return checkpoint_seq_; }
     uint64_t checkpoints_done() const { return checkpoints_done_; }
     uint64_t checkpoint_failures() const { return checkpoint_failures_; }
+    /// Seconds spent in checkpoints since start, the running one included.
+    double checkpoint_seconds() const;
+    bool checkpoint_running() const { return checkpoint_start_ns_ != 0; }
     uint64_t replayed_records() const { return replayed_; }
 
     uint64_t log_fsyncs() const { return fsyncs_; }
@@ -97,6 +103,9 @@ class ServedIndex {
     std::atomic<uint64_t> checkpoint_seq_{0};
     std::atomic<uint64_t> checkpoints_done_{0};
     std::atomic<uint64_t> checkpoint_failures_{0};
+    std::atomic<int64_t> checkpoint_start_ns_{0};  // steady clock; 0: none running
+    std::atomic<int64_t> checkpoint_total_ns_{0};
+    std::atomic<bool> stopping_{false};  // cancels a running checkpoint
     uint64_t replayed_ = 0;
 
     std::mutex bg_mu_;

@@ -1,6 +1,8 @@
 // Copy-on-write snapshots: publishing writes, searching base + delta, merging.
 #include "snapshot.h"
 
+#include "paced_io.h"
+
 #include <faiss/IndexHNSW.h>
 #include <faiss/IndexIDMap.h>
 #include <faiss/IndexIVF.h>
@@ -140,19 +142,50 @@ void remove_from(faiss::Index& index, const faiss::IDSelector& sel) {
 }
 
 /// A deep copy of base, read from base_file when that holds the same index.
-faiss::Index* copy_of_base(const faiss::Index& base, const std::string& base_file) {
+faiss::Index* copy_of_base(const faiss::Index& base, const std::string& base_file, Pacer* pacer) {
     if (!base_file.empty()) {
         try {
-            std::unique_ptr<faiss::Index> copy(faiss::read_index(base_file.c_str()));
+            std::unique_ptr<faiss::Index> copy;
+            if (pacer) {
+                PacedFileReader reader(base_file, *pacer);
+                copy.reset(faiss::read_index(&reader));
+            } else {
+                copy.reset(faiss::read_index(base_file.c_str()));
+            }
             if (copy->d == base.d && copy->ntotal == base.ntotal &&
                 copy->metric_type == base.metric_type && typeid(*copy) == typeid(base)) {
                 return copy.release();
             }
         } catch (const std::exception&) {
+            if (pacer && pacer->cancelled()) throw;
             // Unreadable: clone instead.
         }
     }
     return faiss::clone_index(&base);
+}
+
+/// Adds the visible vectors of delta list l to index (one call per list, so that a
+/// pacer can step between lists: each add reallocates the list it extends).
+void add_delta_list(const Snapshot& s, size_t l, faiss::Index& index, Pacer* pacer,
+                    std::vector<float>& x, std::vector<faiss::idx_t>& ids) {
+    const DeltaList& list = s.delta->get(l);
+    const size_t d = size_t(index.d);
+    x.clear();
+    ids.clear();
+    for (size_t i = 0; i < list.n; i++) {
+        if (!s.visible(list.rows->ids()[i], list.rows->seqs()[i])) continue;
+        const float* row = list.rows->x() + i * d;
+        x.insert(x.end(), row, row + d);
+        ids.push_back(list.rows->ids()[i]);
+    }
+    if (ids.empty()) return;
+    index.add_with_ids(faiss::idx_t(ids.size()), x.data(), ids.data());
+    if (!pacer) return;
+    size_t bytes = ids.size() * d * sizeof(float);
+    if (const auto* ivf = dynamic_cast<const faiss::IndexIVF*>(&index)) {
+        if (l < ivf->nlist) bytes += ivf->invlists->list_size(l) * ivf->code_size;
+    }
+    pacer->step(bytes);
 }
 
 }  // namespace
@@ -330,8 +363,8 @@ SearchResult search_snapshot(const Snapshot& s, const SearchRequest& req) {
     return out;
 }
 
-faiss::Index* merged_base(const Snapshot& s, const std::string& base_file) {
-    std::unique_ptr<faiss::Index> index(copy_of_base(*s.base, base_file));
+faiss::Index* merged_base(const Snapshot& s, const std::string& base_file, Pacer* pacer) {
+    std::unique_ptr<faiss::Index> index(copy_of_base(*s.base, base_file, pacer));
     if (!s.tombstones->empty()) {
         std::vector<faiss::idx_t> gone;
         gone.reserve(s.tombstones->size());
@@ -339,21 +372,12 @@ faiss::Index* merged_base(const Snapshot& s, const std::string& base_file) {
             gone.push_back(t.first);
         remove_from(*index, faiss::IDSelectorBatch(gone.size(), gone.data()));
     }
-    const size_t d = size_t(index->d);
     std::vector<float> x;
     std::vector<faiss::idx_t> ids;
     // List by list: the base assigns each vector to the same list again, where the
     // vectors keep their add order.
-    for (size_t l = 0; l < s.delta->size(); l++) {
-        const DeltaList& list = s.delta->get(l);
-        for (size_t i = 0; i < list.n; i++) {
-            if (!s.visible(list.rows->ids()[i], list.rows->seqs()[i])) continue;
-            const float* row = list.rows->x() + i * d;
-            x.insert(x.end(), row, row + d);
-            ids.push_back(list.rows->ids()[i]);
-        }
-    }
-    if (!ids.empty()) index->add_with_ids(faiss::idx_t(ids.size()), x.data(), ids.data());
+    for (size_t l = 0; l < s.delta->size(); l++)
+        add_delta_list(s, l, *index, pacer, x, ids);
     return index.release();
 }
 

@@ -20,6 +20,8 @@
 
 namespace faiss_serve {
 
+class Pacer;
+
 /// Append-only rows of one delta list (vectors added since the base was built), shared
 /// by snapshots: each sees only its first n rows, which are never modified. An add
 /// appends in place when it extends the newest view (rows past a snapshot's n are never
@@ -148,8 +150,10 @@ SearchResult search_snapshot(const Snapshot& s, const SearchRequest& req);
 /// base_file, when not empty, is a file holding the same index as s.base (its
 /// checkpoint): the copy is read from it, which costs a third of clone_index (that
 /// serializes into a growing buffer and parses it back) and one copy less of memory;
-/// when it cannot be read or does not match s.base, s.base is cloned.
-faiss::Index* merged_base(const Snapshot& s, const std::string& base_file = "");
+/// when it cannot be read or does not match s.base, s.base is cloned. pacer, when not
+/// null, paces reading the file and adding the delta list by list (see paced_io.h).
+faiss::Index* merged_base(const Snapshot& s, const std::string& base_file = "",
+                          Pacer* pacer = nullptr);
 
 /// s rebased on new_base, which holds every write up to merged_seq (<= s.seq) and has the
 /// same quantizer as s.base: keeps the delta vectors and tombstones newer than merged_seq.
