@@ -17,17 +17,28 @@
 # gpu/fetch_debs.sh downloaded into .devdebs/ are unpacked into a private prefix
 # (<build>/debroot, never /) and CMake is pointed at it.
 #
-# Logs and results: $OUT when set (the device tool), else <build>/logs: build.log,
-# test_gpu.log, bench_ours.csv/.log, bench_torch.csv/.log, results.md.
+# Logs and results: <build>/logs (build.log, test_gpu.log, bench_*.csv/.log, results.md,
+# ...). When $OUT is set (the device tool, which returns at most 8 files), results.md and
+# one logs.tar.gz of the whole folder are copied there on exit, also after a failure or a
+# timeout signal.
 set -uo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${FAISS_GPU_CHECK_BUILD_DIR:-$repo_root/build-gpucheck}"
-logs="${OUT:-$build_dir/logs}"
+logs="$build_dir/logs"
 jobs="${FAISS_BUILD_JOBS:-$(nproc)}"
 arch="${FAISS_CUDA_ARCHITECTURES:-90}"
 start=$SECONDS
 mkdir -p "$build_dir" "$logs"
+rm -f "$logs"/*
+export_logs() {
+  [[ -n "${OUT:-}" ]] || return 0
+  mkdir -p "$OUT"
+  [[ -f "$logs/results.md" ]] && cp "$logs/results.md" "$OUT/"
+  tar -czf "$OUT/logs.tar.gz" -C "$logs" . 2> /dev/null
+}
+trap export_logs EXIT
+trap "exit 143" TERM INT
 summary=()
 
 say() { echo "check.sh [$((SECONDS - start)) s]: $*"; }
