@@ -77,6 +77,19 @@ void expect_same_ivf_results(size_t nq, size_t k, MetricType metric,
     }
 }
 
+void expect_same_reconstruction(const GpuIndexIVF& gpu, IndexIVF& cpu,
+                                const std::vector<idx_t>& ids) {
+    cpu.make_direct_map();
+    std::vector<float> a(size_t(cpu.d)), b(size_t(cpu.d));
+    for (idx_t id : ids) {
+        SCOPED_TRACE(testing::Message() << "id=" << id);
+        gpu.reconstruct(id, a.data());
+        cpu.reconstruct(id, b.data());
+        for (int j = 0; j < cpu.d; ++j)
+            EXPECT_NEAR(a[j], b[j], 1e-5 * (1 + std::fabs(b[j])));
+    }
+}
+
 void expect_gpu_matches_cpu(const IndexIVF& cpu, const GpuIndexIVF& gpu, const float* xq, size_t nq,
                             size_t k, size_t nprobe, double tol) {
     SCOPED_TRACE(testing::Message() << "nq=" << nq << " k=" << k << " nprobe=" << nprobe);

@@ -27,6 +27,11 @@ void expect_same_ivf_results(size_t nq, size_t k, MetricType metric,
 void expect_gpu_matches_cpu(const IndexIVF& cpu, const GpuIndexIVF& gpu, const float* xq, size_t nq,
                             size_t k, size_t nprobe, double tol);
 
+/// Expects gpu.reconstruct(id) to equal cpu.reconstruct(id) (relative 1e-5) for every id;
+/// makes cpu's direct map first (the GPU index keeps its own).
+void expect_same_reconstruction(const GpuIndexIVF& gpu, IndexIVF& cpu,
+                                const std::vector<idx_t>& ids);
+
 /// Fraction of the rows of two searches (nq x k labels) that are identical.
 double identical_rows(const std::vector<idx_t>& a, const std::vector<idx_t>& b, size_t nq,
                       size_t k);

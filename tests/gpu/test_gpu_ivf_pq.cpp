@@ -23,6 +23,7 @@ using faiss::ErrorCode;
 using faiss::idx_t;
 using faiss::MetricType;
 using faiss::gpu::test::expect_gpu_matches_cpu;
+using faiss::gpu::test::expect_same_reconstruction;
 using faiss::test::expect_code;
 
 // The CPU splits the L2 table into a precomputed and a query term; the GPU sums squares.
@@ -81,14 +82,7 @@ TEST(GpuIndexIVFPQ, CopyFromMatchesCpu) {
         for (size_t nprobe : {1, 5, 32})
             expect_gpu_matches_cpu(*cpu.index, gpu, xq.data(), 100, 10, nprobe, kTol);
         expect_gpu_matches_cpu(*cpu.index, gpu, xq.data(), 10, 1000, 32, kTol);
-        cpu.index->make_direct_map();
-        std::vector<float> a(c.d), b(c.d);
-        for (idx_t id : {idx_t(3), idx_t(7999)}) {
-            gpu.reconstruct(id, a.data());
-            cpu.index->reconstruct(id, b.data());
-            for (int j = 0; j < c.d; ++j)
-                EXPECT_NEAR(a[j], b[j], 1e-5 * (1 + std::fabs(b[j])));
-        }
+        expect_same_reconstruction(gpu, *cpu.index, {idx_t(3), idx_t(7999)});
     }
 }
 

@@ -24,6 +24,7 @@ using faiss::idx_t;
 using faiss::MetricType;
 using faiss::ScalarQuantizer;
 using faiss::gpu::test::expect_gpu_matches_cpu;
+using faiss::gpu::test::expect_same_reconstruction;
 using faiss::test::expect_code;
 
 constexpr double kTol = 1e-4;
@@ -82,14 +83,7 @@ TEST(GpuIndexIVFScalarQuantizer, CopyFromMatchesCpu) {
             expect_gpu_matches_cpu(*cpu.index, gpu, xq.data(), 100, 10, nprobe, kTol);
         expect_gpu_matches_cpu(*cpu.index, gpu, xq.data(), 10, 1500, 40, kTol);
         // reconstruct decodes as the CPU index does.
-        cpu.index->make_direct_map();
-        std::vector<float> a(c.d), b(c.d);
-        for (idx_t id : {idx_t(0), idx_t(17), idx_t(5999)}) {
-            gpu.reconstruct(id, a.data());
-            cpu.index->reconstruct(id, b.data());
-            for (int j = 0; j < c.d; ++j)
-                EXPECT_NEAR(a[j], b[j], 1e-5 * (1 + std::fabs(b[j])));
-        }
+        expect_same_reconstruction(gpu, *cpu.index, {idx_t(0), idx_t(17), idx_t(5999)});
     }
 }
 
